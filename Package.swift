@@ -1,0 +1,69 @@
+// swift-tools-version:6.0
+// graft: inject RASP algorithms into a pre-trained language model, as a pipeline of stages.
+// Libraries are listed in data-flow order (DESIGN.md §1); every executable is a thin file
+// over one library call; every library has a test target mirroring it file to file.
+import PackageDescription
+
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+
+// Numeric kernels are bounds-checked in debug builds and unchecked in release builds.
+let numericSettings: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "graft",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "pipeline", targets: ["pipeline"]),
+        .executable(name: "generate-data", targets: ["generate-data"]),
+        .executable(name: "compile-rasp", targets: ["compile-rasp"]),
+        .executable(name: "distill", targets: ["distill"]),
+        .executable(name: "evaluate", targets: ["evaluate"]),
+        .executable(name: "decode", targets: ["decode"]),
+        .executable(name: "report", targets: ["report"]),
+        .executable(name: "graft-lm", targets: ["graft-lm"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // MARK: - Native libraries from Debian (libopenblas-dev, libzstd-dev, libarchive-dev)
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+
+        // MARK: - Shared ground: formats, the store, terminal progress
+        .target(name: "SafeTensors"),
+        .target(name: "Support"),
+        .target(name: "Artifacts", dependencies: ["CZstd", "CArchive", "SafeTensors", "Support", crypto]),
+
+        // MARK: - RASP → compiled transformer (standard library only)
+        .target(name: "RASP"),
+        .target(name: "Craft"),
+        .target(name: "Compiler", dependencies: ["RASP", "Craft"]),
+
+        // MARK: - Numeric engine and the language model
+        .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: numericSettings),
+        .target(name: "Engine", dependencies: ["Tensor"], swiftSettings: numericSettings),
+        .target(name: "LM", dependencies: ["Engine", "Tensor", "SafeTensors", "CArchive", "Support"],
+                swiftSettings: numericSettings),
+
+        // MARK: - The runner
+        .target(name: "Pipeline", dependencies: ["Artifacts", "Support", "CArchive", crypto]),
+
+        // MARK: - Executables (one short file each over a library call)
+        .executableTarget(name: "pipeline", dependencies: ["Pipeline", argumentParser]),
+        .executableTarget(name: "generate-data", dependencies: [argumentParser]),
+        .executableTarget(name: "compile-rasp", dependencies: ["Compiler", "Artifacts", "SafeTensors", argumentParser]),
+        .executableTarget(name: "distill", dependencies: [argumentParser]),
+        .executableTarget(name: "evaluate", dependencies: [argumentParser]),
+        .executableTarget(name: "decode", dependencies: [argumentParser]),
+        .executableTarget(name: "report", dependencies: [argumentParser]),
+        .executableTarget(name: "graft-lm", dependencies: ["LM", "Engine", "Tensor", "Support", argumentParser]),
+
+        // MARK: - Tests, one target per library
+        .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
+        .testTarget(name: "SupportTests", dependencies: ["Support"]),
+    ]
+)

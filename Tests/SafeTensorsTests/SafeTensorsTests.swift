@@ -1,0 +1,76 @@
+// Round trips, canonical bytes and every malformed-file error of the safetensors codec.
+import Testing
+@testable import SafeTensors
+
+@Suite struct SafeTensorsTests {
+    func sample() throws -> SafeTensorsWriter {
+        var w = SafeTensorsWriter(metadata: ["format": "test", "version": "1"])
+        try w.add("b.weight", shape: [2, 3], floats: [1, -2, 3.5, 0, .pi, -0.0])
+        try w.add("a.ids", shape: [4], ints: [7, -1, 0, 2_000_000_000])
+        return w
+    }
+
+    @Test func roundTrip() throws {
+        let bytes = try sample().encode()
+        let bundle = try SafeTensorsBundle(bytes: bytes)
+        #expect(bundle.metadata == ["format": "test", "version": "1"])
+        #expect(bundle.tensors.map(\.name) == ["a.ids", "b.weight"])
+        #expect(try bundle.floats("b.weight") == [1, -2, 3.5, 0, .pi, -0.0])
+        #expect(bundle["b.weight"]?.shape == [2, 3])
+        #expect(bundle["a.ids"]?.dtype == .i32)
+        var n = 0
+        for i in 0..<8 { n |= Int(bytes[i]) << (8 * i) }
+        #expect(n % 8 == 0, "header is padded to 8 bytes")
+    }
+
+    @Test func canonicalBytesDoNotDependOnInsertionOrder() throws {
+        var w1 = SafeTensorsWriter(), w2 = SafeTensorsWriter()
+        try w1.add("x", shape: [1], floats: [1]); try w1.add("y", shape: [1], floats: [2])
+        try w2.add("y", shape: [1], floats: [2]); try w2.add("x", shape: [1], floats: [1])
+        #expect(w1.encode() == w2.encode())
+    }
+
+    @Test func halfPrecisionIsConverted() throws {
+        var w = SafeTensorsWriter()
+        try w.add("h", dtype: .f16, shape: [2], bytes: [0x00, 0x3c, 0x00, 0xc0])   // 1.0, -2.0
+        try w.add("b", dtype: .bf16, shape: [1], bytes: [0x80, 0x3f])              // 1.0
+        let bundle = try SafeTensorsBundle(bytes: w.encode())
+        #expect(try bundle.floats("h") == [1, -2])
+        #expect(try bundle.floats("b") == [1])
+        #expect(throws: SafeTensorsError.self) { try bundle.floats("missing") }
+    }
+
+    @Test func truncatedFilesAreRejected() throws {
+        let bytes = try sample().encode()
+        for cut in [0, 5, 8, 20, bytes.count - 1] {
+            #expect(throws: SafeTensorsError.self) { try SafeTensorsBundle(bytes: Array(bytes[..<cut])) }
+        }
+    }
+
+    @Test func malformedHeadersAreRejected() throws {
+        func file(_ header: String) -> [UInt8] {
+            let h = Array(header.utf8)
+            var n = UInt64(h.count), out: [UInt8] = []
+            for _ in 0..<8 { out.append(UInt8(n & 0xff)); n >>= 8 }
+            return out + h + [UInt8](repeating: 0, count: 8)
+        }
+        #expect(throws: SafeTensorsError.self) { try SafeTensorsBundle(bytes: file("not json")) }
+        #expect(throws: SafeTensorsError.self) { try SafeTensorsBundle(bytes: file(#"{"t":{"dtype":"Q9","shape":[2],"data_offsets":[0,8]}}"#)) }
+        #expect(throws: SafeTensorsError.self) { try SafeTensorsBundle(bytes: file(#"{"t":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#)) }
+        #expect(throws: SafeTensorsError.self) { try SafeTensorsBundle(bytes: file(#"{"t":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}"#)) }
+        let ok = try SafeTensorsBundle(bytes: file(#"{"t":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#))
+        #expect(try ok.floats("t") == [0, 0])
+    }
+
+    @Test func writerRejectsBadEntries() throws {
+        var w = SafeTensorsWriter()
+        try w.add("x", shape: [2], floats: [1, 2])
+        #expect(throws: SafeTensorsError.self) { try w.add("x", shape: [1], floats: [1]) }
+        #expect(throws: SafeTensorsError.self) { try w.add("y", shape: [3], floats: [1, 2]) }
+        #expect(throws: SafeTensorsError.self) { try w.add("__metadata__", shape: [1], floats: [1]) }
+    }
+
+    @Test func jsonStringEscapes() {
+        #expect(jsonString("a\"b\\c\nd\u{01}é") == #""a\"b\\c\nd\u0001é""#)
+    }
+}
