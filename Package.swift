@@ -65,5 +65,10 @@ let package = Package(
         // MARK: - Tests, one target per library
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
+        .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts", "SafeTensors"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Artifacts", "pipeline"]),
+
+        // MARK: - Benchmarks (release build; print figures, assert nothing)
+        .executableTarget(name: "bench-store", dependencies: ["Artifacts", "Pipeline", "SafeTensors", "Support"], path: "Benchmarks/bench-store"),
     ]
 )
