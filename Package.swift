@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts", "SafeTensors"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Artifacts", "pipeline"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Artifacts", "CArchive", "pipeline"]),
 
         // MARK: - Benchmarks (release build; print figures, assert nothing)
         .executableTarget(name: "bench-store", dependencies: ["Artifacts", "Pipeline", "SafeTensors", "Support"], path: "Benchmarks/bench-store"),
