@@ -163,7 +163,8 @@ struct SpecValidator {
                 problem(p + ["args", String(i)], why); ok = false
             }
         }
-        return ok ? StageSpec(name: name, tool: tool, args: args, params: params, paramsFile: paramsFile, inputs: inputs, outputs: outputs) : nil
+        _ = ok   // a stage with problems still enters the graph, so cycles through it are reported too
+        return StageSpec(name: name, tool: tool, args: args, params: params, paramsFile: paramsFile, inputs: inputs, outputs: outputs)
     }
 
     func outputNames(_ s: JSONValue) -> [String] {
