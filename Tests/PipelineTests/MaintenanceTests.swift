@@ -1,0 +1,53 @@
+// verify finds a flipped byte and names the object and its stage (and so do readers); the next
+// run rebuilds the object; gc removes only what nothing refers to.
+import Foundation
+import Testing
+@testable import Pipeline
+
+@Suite struct MaintenanceTests {
+    @Test func flippedByteIsFoundNamedAndRebuilt() throws {
+        let repo = try TestRepo("verify")
+        defer { repo.remove() }
+        try repo.writeSpec(TestRepo.standardSpec(offset: 0, modulus: 3))     // mod/a's output differs from gen/a's
+        try repo.run()
+        let ws = try repo.workspace()
+        let d = try #require(try repo.lock().stages["mod/a"]?.outputs["mod"])
+        let path = ws.store.objectPath(d)
+        chmod(path, 0o644)
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[bytes.count - 6] ^= 0x40
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        // A reader (the report stage's input) fails, naming the object and the stage.
+        #expect { try ws.store.get(d) } throws: { "\($0)".contains(d.hex) && "\($0)".contains("made by stage mod/a (output mod") }
+        let (code, out) = try runPipeline(["verify"], in: repo.root)
+        #expect(code == 1)
+        #expect(out.contains("CORRUPT object \(d.hex)") && out.contains("pipeline run mod/a"), "\(out)")
+        #expect(out.contains("MISSING mod/a output mod \(d.hex)"))
+        // The object was moved aside: status says so and the next run rebuilds it.
+        let st = try ws.status(profile: "default")
+        #expect(st[1].state == .stale && st[1].reasons[0].hasPrefix("outputs missing from the store: mod"))
+        _ = repo.executed()
+        try repo.run()
+        #expect(repo.executed() == ["mod/a"])
+        #expect(try ws.store.get(d).count > 0)
+        #expect(try runPipeline(["verify"], in: repo.root).0 == 0)
+    }
+
+    @Test func gcKeepsWhatIsReferenced() throws {
+        let repo = try TestRepo("gc")
+        defer { repo.remove() }
+        try repo.run()
+        try repo.writeSpec(TestRepo.standardSpec(offset: 1, modulus: 1000))
+        try repo.run()
+        let ws = try repo.workspace()
+        let stray = try ws.store.put(Array("nobody refers to me".utf8))
+        let before = ws.store.allObjects().count
+        let kept = try ws.gc()
+        #expect(kept.removed == 1 && !ws.store.contains(stray))
+        // Dropping the run cache removes the first run's outputs, manifests and logs.
+        let dropped = try ws.gc(keepRunCache: false)
+        #expect(dropped.runsForgotten == 3 && dropped.removed > 0)
+        #expect(ws.store.allObjects().count == before - 1 - dropped.removed)
+        #expect(try repo.workspace().status(profile: "default").allSatisfy { $0.state == .fresh })
+    }
+}
