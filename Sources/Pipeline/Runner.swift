@@ -50,6 +50,7 @@ extension Workspace {
         defer { signals.forEach { $0.cancel() }; signal(SIGINT, SIG_DFL); signal(SIGTERM, SIG_DFL) }
 
         var lock = try self.lock()
+        lock.stages = lock.stages.filter { spec.stages[$0.key] != nil }   // instances no longer declared drop out on the next write
         let codes = try toolCodes()
         let index = RunIndex(store: store)
         var summary = RunSummary()
