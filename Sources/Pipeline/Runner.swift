@@ -183,7 +183,8 @@ extension Workspace {
                 log("would run       \(name): \(reasons.joined(separator: "; "))")
             case .waiting(let up):
                 summary.ran.append(name)
-                log("would decide    \(name) after \(up) runs (runs only if the outputs it reads change)")
+                if forced.contains(name) { log("would run       \(name): forced (--force), after \(up)") }
+                else { log("would decide    \(name) after \(up) runs (runs only if the outputs it reads change)") }
             }
         }
         hashes.save()
