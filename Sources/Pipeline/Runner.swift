@@ -39,7 +39,7 @@ extension Workspace {
         let selected = try spec.closure(of: options.targets)
         var forced = Set<String>()
         if options.force { forced = Set(options.targets.isEmpty ? selected : options.targets.flatMap { spec.matching($0) }) }
-        try checkExecutables(selected)
+        try checkExecutables(selected, profile: options.profile)
         if options.dryRun { return try dryRun(selected, forced: forced, options: options, log: log) }
 
         let storeLock = try StoreLock(store: store, wait: options.waitForLock, log: log)
@@ -76,8 +76,17 @@ extension Workspace {
                         guard ups.allSatisfy({ outputs[$0] != nil }) else { continue }
                         pending.removeAll { $0 == name }
                         progressed = true
-                        switch try decide(name, lock: lock, codes: codes, index: index, forced: forced.contains(name),
-                                          profile: options.profile, outputs: { outputs[$0] }) {
+                        let decision: Decision
+                        do {
+                            decision = try decide(name, lock: lock, codes: codes, index: index, forced: forced.contains(name),
+                                                  profile: options.profile, outputs: { outputs[$0] })
+                        } catch {                       // e.g. an input file vanished: this stage fails, running ones finish
+                            summary.failed.append(name)
+                            blocked.insert(name)
+                            log("FAILED  \(name): \(error)")
+                            break
+                        }
+                        switch decision {
                         case .fresh:
                             outputs[name] = lock.stages[name]!.outputs
                             summary.fresh.append(name)
@@ -131,9 +140,13 @@ extension Workspace {
         return summary
     }
 
-    /// Every selected stage's tool must have a runnable executable; all problems at once.
-    func checkExecutables(_ stages: [String]) throws(SpecError) {
+    /// Every selected stage's tool must have a runnable executable and every parameter a value
+    /// for the profile; all problems at once.
+    func checkExecutables(_ stages: [String], profile: String) throws(SpecError) {
         var problems: [String] = []
+        for name in stages {
+            do { _ = try resolveParams(spec.stages[name]!.params, profile: profile, stage: name) } catch { problems += error.problems }
+        }
         for t in Set(stages.map { spec.stages[$0]!.tool }).sorted() {
             let tool = spec.tools[t]!
             if resolveExecutable(tool.exec, root: root) == nil {

@@ -147,6 +147,20 @@ import Testing
         #expect(try repo.run().failed == ["gen/a"])
     }
 
+    @Test func toolsFromPathAndArgumentsAsGiven() throws {
+        let repo = try TestRepo("path")
+        defer { repo.remove() }
+        try repo.writeSpec([
+            "format": "graft-pipeline", "version": 1,
+            "tools": ["sh": ["exec": "sh"]],
+            "stages": ["echo": ["tool": "sh", "args": ["-c", "printf '%s|%s' \"$1\" \"$GRAFT_STAGE\" > {out.x}", "argv0", "two words {{x}}"],
+                                "outputs": ["x"]]],
+        ])
+        #expect(try repo.run().ran == ["echo"])
+        let d = try #require(try repo.lock().stages["echo"]?.outputs["x"])
+        #expect(try repo.workspace().store.get(d) == Array("two words {x}|echo".utf8))
+    }
+
     @Test func parallelJobsAndDeterminism() throws {
         let a = try TestRepo("det-a"), b = try TestRepo("det-b")
         defer { a.remove(); b.remove() }
