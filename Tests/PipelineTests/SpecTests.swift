@@ -67,10 +67,4 @@ import Testing
         }
         #expect(profileShapeProblem(try parseJSON(#"{"$profile": {"a": 1}, "b": 2}"#)) != nil)
     }
-
-    @Test func placeholdersSubstitute() {
-        let args = substitute(["--in={in.x}", "{out.y}", "{param.n}", "{param.s}", "{param.o}", "{params}", "{{literal}}"],
-                              inputs: ["x": "/i"], outputs: ["y": "/o"], params: ["n": 3, "s": "text", "o": ["a": [1, 2]]], paramsPath: "/p.json")
-        #expect(args == ["--in=/i", "/o", "3", "text", "{\"a\":[1,2]}", "/p.json", "{literal}"])
-    }
 }
