@@ -1,6 +1,7 @@
 // The store: naming by the payload's SHA-256, streaming round trips, atomic writes, verification
 // on every read (a flipped byte names the object and its stage), determinism.
 import Foundation
+import SafeTensors
 import Testing
 @testable import Artifacts
 
@@ -40,6 +41,26 @@ import Testing
         #expect(d == Digest.of(payload))
         try store.extract(d, to: dir + "/out.bin")
         #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/out.bin")) == Data(payload))
+    }
+
+    @Test func objectsAreOrdinaryZstdFiles() throws {
+        // `zstd -d` outside graft gives back the payload (here a safetensors bundle).
+        let dir = makeTempDir("store")
+        defer { removeTree(dir) }
+        let store = try Store(root: dir)
+        var w = SafeTensorsWriter(metadata: ["format": "graft-test", "version": "1"])
+        try w.add("w", shape: [3, 2], floats: [1, 2, 3, 4, 5, 6])
+        let d = try store.put(w.encode())
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/zstd")
+        p.arguments = ["-d", "-q", "-c", store.objectPath(d)]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let bytes = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        #expect(try SafeTensorsBundle(bytes: Array(bytes)).floats("w") == [1, 2, 3, 4, 5, 6])
     }
 
     @Test func deterministicObjectBytes() throws {
