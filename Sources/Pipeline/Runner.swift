@@ -63,7 +63,7 @@ extension Workspace {
             if !control.isCancelled && summary.failed.isEmpty {
                 // Start (or settle) every stage whose upstream is done, in order, up to --jobs running.
                 var progressed = true
-                while progressed {
+                while progressed && summary.failed.isEmpty {
                     progressed = false
                     for name in pending where running.count < max(options.jobs, 1) {
                         let ups = spec.stages[name]!.upstream
