@@ -15,6 +15,17 @@ func option(_ name: String) -> String? { args.firstIndex(of: name).flatMap { $0 
 let executableDir = ((try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? args[0]) as NSString
 let pipelineExe = option("--pipeline") ?? executableDir.deletingLastPathComponent + "/pipeline"
 let payloadMB = Int(option("--mb") ?? "500")!
+// Child mode: store one file and read it back, then print this process's peak RSS.
+if let file = option("--rss-of") {
+    let store = try Store(root: file + ".rss-store")
+    let d = try store.put(file: file)
+    try store.extract(d, to: file + ".rss-out")
+    print(String(format: "%.1f", Double(peakResidentBytes()) / 1_048_576))
+    unlink(file + ".rss-out")
+    try? FileManager.default.removeItem(atPath: file + ".rss-store")
+    exit(0)
+}
+
 let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("graft-bench-\(getpid())").path
 try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -133,6 +144,10 @@ if !args.contains("--skip-store") {
                      workers, mb / tw, mb / tr, mb / te, stored / size))
         try? FileManager.default.removeItem(atPath: store.root)
     }
+    let rssOut = scratch + "/rss.txt"
+    try timed(executableDir as String, ["--rss-of", file], output: rssOut)
+    let rss = (try? String(contentsOfFile: rssOut, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
+    print("peak RSS of a process that stores the \(Int(mb)) MB file and extracts it again: \(rss) MiB (streaming: no payload-sized buffers)")
     let (tz, _) = try timed("/usr/bin/zstd", ["-3", "-q", "-f", "-T1", file, "-o", scratch + "/z.zst"])
     let (tzT, _) = try timed("/usr/bin/zstd", ["-3", "-q", "-f", "-T2", file, "-o", scratch + "/z.zst"])
     let (td, _) = try timed("/usr/bin/zstd", ["-d", "-q", "-c", scratch + "/z.zst"], output: "/dev/null")
