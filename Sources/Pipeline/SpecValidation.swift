@@ -76,7 +76,7 @@ struct SpecValidator {
         let tool = s["tool"]?.stringValue ?? ""
         if s["tool"]?.stringValue == nil { problem(p + ["tool"], "needs \"tool\": one of the tools declared under \"tools\""); ok = false }
         else if tools[tool] == nil {
-            problem(p + ["tool"], "unknown tool \"\(tool)\" (declared: \(tools.keys.sorted().joined(separator: ", ")))"); ok = false
+            problem(p + ["tool"], "unknown tool \"\(tool)\" (\(tools.isEmpty ? "no tools are declared under \"tools\"" : "declared: " + tools.keys.sorted().joined(separator: ", ")))"); ok = false
         }
         var args: [String] = []
         if let a = s["args"] {
