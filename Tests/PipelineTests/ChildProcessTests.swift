@@ -40,13 +40,13 @@ import Testing
         #expect(out2.contains("summary: 2 ran, 0 restored from the run cache, 1 fresh"))
     }
 
-    @Test func sigintStopsTheRunCleanly() throws {
+    @Test(arguments: [SIGINT, SIGTERM]) func signalStopsTheRunCleanly(_ sig: Int32) throws {
         let repo = try slowRepo()
         defer { repo.remove() }
         let runner = try Spawned(pipelineBinary(), ["run"], cwd: repo.root)
         #expect(eventually { runner.output.contains("mod/a | started") })
         let lockBefore = repo.read("pipeline.lock")
-        kill(runner.process.processIdentifier, SIGINT)
+        kill(runner.process.processIdentifier, sig)
         let code = runner.wait(seconds: 30)
         #expect(code == 130, "\(runner.output)")
         #expect(runner.output.contains("stopped mod/a: interrupted"))
