@@ -40,7 +40,7 @@ let package = Package(
 
         // MARK: - RASP → compiled transformer (standard library only)
         .target(name: "RASP"),
-        .target(name: "Craft"),
+        .target(name: "Craft", dependencies: ["RASP"]),
         .target(name: "Compiler", dependencies: ["RASP", "Craft"]),
 
         // MARK: - Numeric engine and the language model
@@ -55,7 +55,7 @@ let package = Package(
         // MARK: - Executables (one short file each over a library call)
         .executableTarget(name: "pipeline", dependencies: ["Pipeline", argumentParser]),
         .executableTarget(name: "generate-data", dependencies: [argumentParser]),
-        .executableTarget(name: "compile-rasp", dependencies: ["Compiler", "Artifacts", "SafeTensors", argumentParser]),
+        .executableTarget(name: "compile-rasp", dependencies: ["Compiler", "RASP", "SafeTensors", "Support", argumentParser]),
         .executableTarget(name: "distill", dependencies: [argumentParser]),
         .executableTarget(name: "evaluate", dependencies: [argumentParser]),
         .executableTarget(name: "decode", dependencies: [argumentParser]),
