@@ -60,6 +60,7 @@ let package = Package(
         .executableTarget(name: "evaluate", dependencies: [argumentParser]),
         .executableTarget(name: "decode", dependencies: [argumentParser]),
         .executableTarget(name: "report", dependencies: [argumentParser]),
+        .executableTarget(name: "bench-compile", dependencies: ["Compiler", "RASP", "Support"], path: "Benchmarks/bench-compile"),
         .executableTarget(name: "graft-lm", dependencies: ["LM", "Engine", "Tensor", "Support", argumentParser]),
 
         // MARK: - Tests, one target per library

@@ -11,23 +11,116 @@ public struct ForwardResult: Sendable {
     public var positions: Int
 }
 
-/// x [n, d] · w [d, c] → [n, c], skipping zero x entries.
-func sparseProduct(_ x: [Float], _ n: Int, _ w: Matrix) -> [Float] {
-    let d = w.rows, c = w.columns
-    var out = [Float](repeating: 0, count: n * c)
-    w.values.withUnsafeBufferPointer { wp in
-        out.withUnsafeMutableBufferPointer { op in
-            for p in 0..<n {
-                for i in 0..<d {
-                    let a = x[p * d + i]
-                    if a == 0 { continue }
-                    let row = i * c, o = p * c
-                    for j in 0..<c { op[o + j] += a * wp[row + j] }
+/// A matrix stored by rows, nonzeros only (compiled weights are very sparse: a pair unit reads
+/// three directions, a table unit writes one).
+struct SparseRows: Sendable {
+    var columns: Int
+    var rowStart: [Int]      // [rows + 1]
+    var index: [Int32]       // column of each nonzero
+    var value: [Float]
+
+    init(_ m: Matrix) {
+        columns = m.columns
+        rowStart = [0]
+        index = []
+        value = []
+        for r in 0..<m.rows {
+            let base = r * m.columns
+            for c in 0..<m.columns where m.values[base + c] != 0 {
+                index.append(Int32(c))
+                value.append(m.values[base + c])
+            }
+            rowStart.append(index.count)
+        }
+    }
+
+    /// x [n, rows] · self → [n, columns], skipping zero entries of x.
+    func product(_ x: [Float], _ n: Int) -> [Float] {
+        let rows = rowStart.count - 1
+        var out = [Float](repeating: 0, count: n * columns)
+        out.withUnsafeMutableBufferPointer { o in
+            index.withUnsafeBufferPointer { ix in
+                value.withUnsafeBufferPointer { vx in
+                    for p in 0..<n {
+                        for i in 0..<rows {
+                            let a = x[p * rows + i]
+                            if a == 0 { continue }
+                            let ob = p * columns
+                            for t in rowStart[i]..<rowStart[i + 1] { o[ob + Int(ix[t])] += a * vx[t] }
+                        }
+                    }
                 }
             }
         }
+        return out
     }
-    return out
+}
+
+/// A compiled model prepared for repeated forward passes (sparse copies of every matrix).
+public struct ModelRunner: Sendable {
+    public let model: CompiledModel
+    let heads: [[(q: SparseRows, k: SparseRows, v: SparseRows, o: SparseRows)]]
+    let mlps: [(SparseRows, SparseRows)?]
+
+    public init(_ model: CompiledModel) {
+        self.model = model
+        heads = model.layers.map { l in l.heads.map { (SparseRows($0.wq), SparseRows($0.wk), SparseRows($0.wv), SparseRows($0.wo)) } }
+        mlps = model.layers.map { l in l.w1.flatMap { w1 in l.w2.map { (SparseRows(w1), SparseRows($0)) } } }
+    }
+
+    public func forward(_ input: [Value]) throws(CompileError) -> ForwardResult {
+        let ids = try model.tokenIDs(input)
+        let n = ids.count, d = model.width, k = model.keySize
+        var x = [Float](repeating: 0, count: n * d)          // [n, d]
+        for (p, t) in ids.enumerated() {
+            for j in 0..<d { x[p * d + j] = model.tokenEmbedding[t, j] + model.positionEmbedding[p, j] }
+        }
+        var residuals = [x]
+        let scale = model.attentionScale
+        for (layerIndex, layerHeads) in heads.enumerated() {
+            var z = [Float](repeating: 0, count: n * k)       // per head, [n, k]
+            var delta = [Float](repeating: 0, count: n * d)   // [n, d]
+            for h in layerHeads {
+                let q = h.q.product(x, n), kk = h.k.product(x, n), v = h.v.product(x, n)  // [n, k]
+                for i in 0..<z.count { z[i] = 0 }
+                for p in 0..<n {
+                    let last = model.causal ? p : n - 1
+                    var logits = [Float](repeating: 0, count: last + 1)
+                    var top = -Float.infinity
+                    for s in 0...last {
+                        var dot: Float = 0
+                        for j in 0..<k { dot += q[p * k + j] * kk[s * k + j] }
+                        logits[s] = dot * scale
+                        top = max(top, logits[s])
+                    }
+                    var total: Float = 0
+                    for s in 0...last { logits[s] = (logits[s] - top).exponential; total += logits[s] }
+                    for s in 0...last where logits[s] != 0 {
+                        let w = logits[s] / total
+                        for j in 0..<k { z[p * k + j] += w * v[s * k + j] }
+                    }
+                }
+                let out = h.o.product(z, n)
+                for i in 0..<(n * d) { delta[i] += out[i] }
+            }
+            for i in 0..<(n * d) { x[i] += delta[i] }
+            if let (w1, w2) = mlps[layerIndex] {
+                var hidden = w1.product(x, n)   // [n, h]
+                for i in 0..<hidden.count where hidden[i] < 0 { hidden[i] = 0 }
+                let out = w2.product(hidden, n)
+                for i in 0..<(n * d) { x[i] += out[i] }
+            }
+            residuals.append(x)
+        }
+        return ForwardResult(residuals: residuals, positions: n)
+    }
+
+    /// The decoded output at each input position (BOS excluded).
+    public func run(_ input: [Value]) throws(CompileError) -> [Value?] {
+        let r = try forward(input)
+        let out = model.output
+        return (1..<r.positions).map { model.decode(out, r.residuals.last!, position: $0) }
+    }
 }
 
 extension CompiledModel {
@@ -40,63 +133,6 @@ extension CompiledModel {
             ids.append(i)
         }
         return ids
-    }
-
-    public func forward(_ input: [Value]) throws(CompileError) -> ForwardResult {
-        let ids = try tokenIDs(input)
-        let n = ids.count, d = width
-        var x = [Float](repeating: 0, count: n * d)          // [n, d]
-        for (p, t) in ids.enumerated() {
-            for j in 0..<d { x[p * d + j] = tokenEmbedding[t, j] + positionEmbedding[p, j] }
-        }
-        var residuals = [x]
-        let scale = attentionScale
-        for layer in layers {
-            var delta = [Float](repeating: 0, count: n * d)
-            for h in layer.heads {
-                let k = keySize
-                let q = sparseProduct(x, n, h.wq), kk = sparseProduct(x, n, h.wk), v = sparseProduct(x, n, h.wv)  // [n, k]
-                for p in 0..<n {
-                    let last = causal ? p : n - 1
-                    var logits = [Float](repeating: 0, count: last + 1)
-                    var top = -Float.infinity
-                    for s in 0...last {
-                        var dot: Float = 0
-                        for j in 0..<k { dot += q[p * k + j] * kk[s * k + j] }
-                        logits[s] = dot * scale
-                        top = max(top, logits[s])
-                    }
-                    var total: Float = 0
-                    for s in 0...last { logits[s] = (logits[s] - top).exponential; total += logits[s] }
-                    var z = [Float](repeating: 0, count: k)   // [k]
-                    for s in 0...last where logits[s] != 0 {
-                        let w = logits[s] / total
-                        for j in 0..<k { z[j] += w * v[s * k + j] }
-                    }
-                    for j in 0..<k where z[j] != 0 {
-                        for c in 0..<d { delta[p * d + c] += z[j] * h.wo[j, c] }
-                    }
-                }
-            }
-            for i in 0..<(n * d) { x[i] += delta[i] }
-            if let w1 = layer.w1, let w2 = layer.w2 {
-                var hidden = sparseProduct(x, n, w1)   // [n, h]
-                let hs = w1.columns
-                for i in 0..<hidden.count where hidden[i] < 0 { hidden[i] = 0 }
-                w2.values.withUnsafeBufferPointer { wp in
-                    for p in 0..<n {
-                        for u in 0..<hs {
-                            let a = hidden[p * hs + u]
-                            if a == 0 { continue }
-                            let row = u * d
-                            for c in 0..<d { x[p * d + c] += a * wp[row + c] }
-                        }
-                    }
-                }
-            }
-            residuals.append(x)
-        }
-        return ForwardResult(residuals: residuals, positions: n)
     }
 
     /// The value of a variable at one position of a residual: categorical variables decode to
@@ -112,12 +148,8 @@ extension CompiledModel {
         return residual[base + v.dims[best]] > 0.5 ? v.values[best] : nil
     }
 
-    /// The decoded output at each input position (BOS excluded).
-    public func run(_ input: [Value]) throws(CompileError) -> [Value?] {
-        let r = try forward(input)
-        let out = output
-        return (1..<r.positions).map { decode(out, r.residuals.last!, position: $0) }
-    }
+    /// The decoded output at each input position (one-off; use ModelRunner for many inputs).
+    public func run(_ input: [Value]) throws(CompileError) -> [Value?] { try ModelRunner(self).run(input) }
 }
 
 extension Float {

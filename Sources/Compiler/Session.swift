@@ -7,9 +7,11 @@ import Craft
 public struct EvalSession: Sendable {
     public let model: CompiledModel
     public let program: Program
+    public let runner: ModelRunner
 
     public init(model: CompiledModel) throws {
         self.model = model
+        runner = ModelRunner(model)
         let parsed = try parseProgram(source: model.programSource, file: model.programFile,
                                       vocab: model.vocab.map(\.description), maxSeqLen: model.maxSeqLen)
         program = parsed.program
@@ -22,15 +24,17 @@ public struct EvalSession: Sendable {
 
     public func evaluate(_ tokens: [String], trace: Bool) throws -> JSON {
         let input = try values(tokens)
-        let r = try model.forward(input)
+        let r = try runner.forward(input)
         let out = model.output
         let compiled = (1..<r.positions).map { model.decode(out, r.residuals.last!, position: $0) }
-        let reference = try RASP.evaluate(program, input: input, causal: model.causal).output(of: program)
+        let evaluation = try RASP.evaluate(program, input: input, causal: model.causal)
+        let reference = evaluation.output(of: program)
         var fields: [String: JSON] = [
             "input": .array(input.map { JSON($0) }),
             "output": .array(compiled.map { JSON($0) }),
             "rasp": .array(reference.map { JSON($0) }),
         ]
+        if !evaluation.unsupported.isEmpty { fields["unsupported"] = .array(evaluation.unsupported.map { .string($0) }) }
         if trace {
             fields["trace"] = .array(r.residuals.enumerated().map { layer, residual in
                 var vars: [String: JSON] = [:]

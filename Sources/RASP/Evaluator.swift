@@ -14,6 +14,10 @@ public struct Evaluation: Sendable {
     public var values: [ExprID: [Value?]] = [:]
     /// selector matrices [query][key]; absent for s-ops.
     public var selections: [ExprID: [[Bool]]] = [:]
+    /// Where the input leaves what tracr can compile (tracr's dynamic validation): a
+    /// categorical Aggregate that would have to average different values. Those positions
+    /// evaluate to None.
+    public var unsupported: [String] = []
 
     public func output(of program: Program) -> [Value?] { values[program.output] ?? [] }
 }
@@ -93,7 +97,9 @@ public func evaluate(_ program: Program, input: [Value], causal: Bool = false) t
                     let defined = chosen.compactMap { vals[$0] }
                     guard let first = defined.first else { out.append(nil); continue }
                     if let other = defined.first(where: { $0 != first }) {
-                        throw fail("categorical Aggregate at position \(qi) selects different values \(first.repr) and \(other.repr); tracr can only move one value (selector width must be 1 or all selected values equal)")
+                        ev.unsupported.append("\(labels[id] ?? "?"): categorical Aggregate at position \(qi) selects different values \(first.repr) and \(other.repr) (tracr compiles only selections that move one value)")
+                        out.append(nil)
+                        continue
                     }
                     out.append(first)
                 }
