@@ -66,5 +66,8 @@ let package = Package(
         // MARK: - Tests, one target per library
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
+        .testTarget(name: "RASPTests", dependencies: ["RASP"]),
+        .testTarget(name: "CraftTests", dependencies: ["Craft", "RASP"]),
+        .testTarget(name: "CompilerTests", dependencies: ["Compiler", "Craft", "RASP"]),
     ]
 )
