@@ -59,6 +59,7 @@ func same(_ a: Value?, _ b: Value?) -> Bool {
     case (nil, nil): return true
     case (let x?, let y?):
         if case .float = x, let p = x.number, let q = y.number { return abs(p - q) < 1e-3 }
+        if case .float = y, let p = x.number, let q = y.number { return abs(p - q) < 1e-3 }
         return x == y
     default: return false
     }
