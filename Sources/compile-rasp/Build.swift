@@ -23,9 +23,9 @@ struct Build: ParsableCommand {
         let start = monotonicSeconds()
         let model = try compile(source: source, file: program, vocab: splitVocab(vocab), maxSeqLen: maxSeqLen, causal: causal,
                                 bos: bos, pad: pad, mlpExactness: mlpExactness)
+        let summary = "\(model.layers.count) layers, residual width \(model.width), output \(model.outputLabel)"
         try writeModel(model, to: out)
-        let layers = model.layers.count
-        print("compiled \(program): \(layers) layers, residual width \(model.width), output \(model.outputLabel) → \(out) (\(String(format: "%.2f", monotonicSeconds() - start)) s)")
+        print("compiled \(program): \(summary) → \(out) (\(String(format: "%.2f", monotonicSeconds() - start)) s)")
     }
 }
 

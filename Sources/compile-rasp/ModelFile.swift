@@ -6,10 +6,17 @@ import Compiler
 import SafeTensors
 import Support
 
-func writeModel(_ model: CompiledModel, to path: String) throws {
+/// Writes the model, releasing each tensor's floats once its bytes are made (peak memory).
+func writeModel(_ model: consuming CompiledModel, to path: String) throws {
     let meta = model.metadata
+    var tensors = model.tensors()
+    _ = consume model
     var writer = SafeTensorsWriter(metadata: ["format": compiledModelFormat, "version": String(compiledModelVersion), "model": meta.text])
-    for t in model.tensors() { try writer.add(t.name, shape: t.shape, floats: t.values) }
+    while let t = tensors.popLast() {
+        // Float32 little-endian, copied as raw memory (this is a little-endian platform).
+        let bytes = t.values.withUnsafeBytes { [UInt8]($0) }
+        try writer.add(t.name, dtype: .f32, shape: t.shape, bytes: bytes)
+    }
     try writeFileAtomically(path, bytes: writer.encode())
 }
 
