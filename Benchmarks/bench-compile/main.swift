@@ -1,6 +1,8 @@
 // bench-compile: wall time and peak memory of compiling each RASP program (paper programs at
-// their real settings, lib programs at small ones), the compiled model's forward time for one
-// input of max length, and the RASP evaluator's time on the same input. Release build only.
+// their real settings, lib programs at max_seq_len 10), the compiled model's forward time for
+// one input of max length, and the RASP evaluator's time on the same input. Each program runs
+// in a fresh child process so peak memory is its own. Release build only:
+//   swift build -c release --product bench-compile && .build/release/bench-compile [PROGRAMS_DIR]
 import Foundation
 import Compiler
 import RASP
@@ -14,7 +16,9 @@ struct Case {
     var exactness: Double = 100
 }
 
-let root = CommandLine.arguments.count > 1 ? CommandLine.arguments[1] : "stages/programs"
+let arguments = CommandLine.arguments
+let only = arguments.firstIndex(of: "--one").map { Int(arguments[$0 + 1])! }
+let root = arguments.count > 1 && !arguments[1].hasPrefix("--") ? arguments[1] : "stages/programs"
 let countVocab = (0..<120).map(String.init) + ["yes", "no", "count"]
 var cases = [
     Case(file: "shuffle_dyck.rasp", vocab: ["(", ")", "[", "]", "{", "}", " ", "compute"], maxSeqLen: 40, causal: true),
@@ -26,8 +30,19 @@ for name in ["length", "reverse", "hist", "sort_unique", "sort", "sort_freq", "f
     cases.append(Case(file: "lib/\(name).rasp", vocab: vocab, maxSeqLen: 10, causal: false))
 }
 var rng = SeededRNG(seed: 7)
-print("program | compile s | peak RSS MB | width | layers | forward s (max len) | evaluator s (max len)")
-for c in cases {
+if only == nil {
+    print("program | compile s | peak RSS MB | width | layers | forward s (max len) | evaluator s (max len)")
+    fflush(stdout)
+    for i in cases.indices {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: arguments[0])
+        p.arguments = [root, "--one", String(i)]
+        try p.run()
+        p.waitUntilExit()
+    }
+    exit(0)
+}
+for c in [cases[only!]] {
     let path = root + "/" + c.file
     guard let source = try? String(contentsOfFile: path, encoding: .utf8) else { print("\(c.file): cannot read \(path)"); continue }
     let t0 = monotonicSeconds()
