@@ -31,8 +31,8 @@ for name in ["length", "reverse", "hist", "sort_unique", "sort", "sort_freq", "f
 }
 var rng = SeededRNG(seed: 7)
 if only == nil {
-    print("program | compile s | peak RSS MB | width | layers | forward s (max len) | evaluator s (max len)")
-    fflush(stdout)
+    FileHandle.standardOutput.write("program | compile s | peak RSS MB | width | layers | forward s (max len) | evaluator s (max len)\n".data(using: .utf8)!)
+    FileHandle.standardOutput.synchronizeFile()
     for i in cases.indices {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: arguments[0])
