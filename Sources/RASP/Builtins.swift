@@ -99,7 +99,8 @@ extension Interpreter {
                 bounds.append(n)
             }
             let (lo, hi) = bounds.count == 1 ? (0, bounds[0]) : (bounds[0], bounds[1])
-            guard hi - lo <= 100_000 else { throw fail(l, "range of \(hi - lo) items is too long (at most 100000)") }
+            let span = hi.subtractingReportingOverflow(lo)
+            guard !span.overflow, span.partialValue <= 100_000 else { throw fail(l, "range(\(lo), \(hi)) is too long (at most 100000 items)") }
             return .list(lo < hi ? (lo..<hi).map { .value(.int($0)) } : [])
         case "len":
             try need(1...1, "(LIST)")

@@ -9,7 +9,7 @@ struct Parser {
     var position = 0
     var nesting = 0        // > 0 inside (), [] or a set literal: newlines are skipped
     var depth = 0          // recursion depth guard
-    static let maxDepth = 200
+    static let maxDepth = 400
 
     init(source: String, file: String) throws(RASPError) {
         self.file = file
@@ -239,15 +239,26 @@ struct Parser {
         return s
     }
 
+    /// Each operator of a left-associative chain deepens the tree by one level; count it
+    /// against the depth limit (restored when the chain's function returns).
+    mutating func deepen(_ t: Token, _ extra: inout Int) throws(RASPError) {
+        extra += 1
+        try enter(t)
+    }
+
     mutating func parseOr() throws(RASPError) -> Node {
+        var extra = 0
+        defer { depth -= extra }
         var l = try parseAnd()
-        while isKeyword("or") { let t = advance(); l = .logical("or", l, try parseAnd(), t.location) }
+        while isKeyword("or") { let t = advance(); try deepen(t, &extra); l = .logical("or", l, try parseAnd(), t.location) }
         return l
     }
 
     mutating func parseAnd() throws(RASPError) -> Node {
+        var extra = 0
+        defer { depth -= extra }
         var l = try parseNot()
-        while isKeyword("and") { let t = advance(); l = .logical("and", l, try parseNot(), t.location) }
+        while isKeyword("and") { let t = advance(); try deepen(t, &extra); l = .logical("and", l, try parseNot(), t.location) }
         return l
     }
 
@@ -280,21 +291,28 @@ struct Parser {
     }
 
     mutating func parseBitOr() throws(RASPError) -> Node {
+        var extra = 0
+        defer { depth -= extra }
         var l = try parseBitAnd()
-        while isSymbol("|") { let t = advance(); l = .binary("|", l, try parseBitAnd(), t.location) }
+        while isSymbol("|") { let t = advance(); try deepen(t, &extra); l = .binary("|", l, try parseBitAnd(), t.location) }
         return l
     }
 
     mutating func parseBitAnd() throws(RASPError) -> Node {
+        var extra = 0
+        defer { depth -= extra }
         var l = try parseSum()
-        while isSymbol("&") { let t = advance(); l = .binary("&", l, try parseSum(), t.location) }
+        while isSymbol("&") { let t = advance(); try deepen(t, &extra); l = .binary("&", l, try parseSum(), t.location) }
         return l
     }
 
     mutating func parseSum() throws(RASPError) -> Node {
+        var extra = 0
+        defer { depth -= extra }
         var l = try parseTerm()
         while isSymbol("+") || isSymbol("-") {
             let t = advance()
+            try deepen(t, &extra)
             guard case .symbol(let op) = t.kind else { break }
             l = .binary(op, l, try parseTerm(), t.location)
         }
@@ -302,9 +320,12 @@ struct Parser {
     }
 
     mutating func parseTerm() throws(RASPError) -> Node {
+        var extra = 0
+        defer { depth -= extra }
         var l = try parseUnary()
         while isSymbol("*") || isSymbol("/") || isSymbol("//") || isSymbol("%") {
             let t = advance()
+            try deepen(t, &extra)
             guard case .symbol(let op) = t.kind else { break }
             l = .binary(op, l, try parseUnary(), t.location)
         }
@@ -346,8 +367,11 @@ struct Parser {
     }
 
     mutating func parsePostfix() throws(RASPError) -> Node {
+        var extra = 0
+        defer { depth -= extra }
         var e = try parsePrimary()
         while true {
+            if isSymbol("(") || isSymbol("[") || isSymbol(".") { try deepen(peekToken(), &extra) }
             if isSymbol("(") {
                 let t = advance()
                 e = .call(e, try parseArguments(), t.location)

@@ -159,11 +159,20 @@ extension Value {
                 return .int(r)
             case "**":
                 if j < 0 { return .float(pow(Double(i), Double(j))) }
-                var result = 1
-                for _ in 0..<j {
-                    let m = result.multipliedReportingOverflow(by: i)
-                    if m.overflow { throw .arithmetic("integer overflow in **") }
-                    result = m.partialValue
+                // Exponentiation by squaring: at most 64 steps, overflow reported.
+                var result = 1, base = i, e = j
+                while e > 0 {
+                    if e & 1 == 1 {
+                        let m = result.multipliedReportingOverflow(by: base)
+                        if m.overflow { throw .arithmetic("integer overflow in **") }
+                        result = m.partialValue
+                    }
+                    e >>= 1
+                    if e > 0 {
+                        let b = base.multipliedReportingOverflow(by: base)
+                        if b.overflow { throw .arithmetic("integer overflow in **") }
+                        base = b.partialValue
+                    }
                 }
                 return .int(result)
             default: throw .type("unknown operator \(op)")

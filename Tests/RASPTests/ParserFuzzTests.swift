@@ -90,9 +90,13 @@ func tryProgram(_ source: String) -> Bool {
     @Test func deepNestingIsAnErrorNotACrash() {
         #expect(!tryProgram("output " + String(repeating: "(", count: 5000) + "tokens" + String(repeating: ")", count: 5000)))
         #expect(!tryProgram("x = " + String(repeating: "-", count: 5000) + "1\noutput tokens"))
+        #expect(!tryProgram("x = 1" + String(repeating: " + 1", count: 100_000) + "\noutput tokens"))
+        #expect(!tryProgram("x = tokens" + String(repeating: ".named(\"a\")", count: 100_000) + "\noutput x"))
+        #expect(tryProgram("x = 1" + String(repeating: " + 1", count: 300) + "\noutput tokens"))
     }
 
     @Test func hugeLoopsStop() {
+        #expect(!tryProgram("xs = range(-9000000000000000000, 9000000000000000000)\noutput tokens"))
         #expect(!tryProgram("xs = []\nfor i in range(100000) { for j in range(100000) { xs = xs } }\noutput tokens"))
     }
 }

@@ -18,6 +18,8 @@ import Testing
         #expect(try Value.pyArithmetic("%", .int(7), .int(-3)) == .int(-2))
         #expect(try Value.pyArithmetic("/", .int(1), .int(4)) == .float(0.25))
         #expect(try Value.pyArithmetic("**", .int(10), .int(2)) == .int(100))
+        #expect(try Value.pyArithmetic("**", .int(1), .int(Int.max)) == .int(1))
+        #expect(throws: ValueError.self) { try Value.pyArithmetic("**", .int(3), .int(1 << 40)) }
         #expect(try Value.pyArithmetic("+", .string("a"), .string("b")) == .string("ab"))
         #expect(try Value.pyArithmetic("+", .bool(true), .int(2)) == .int(3))
         #expect(throws: ValueError.self) { try Value.pyArithmetic("//", .int(1), .int(0)) }
