@@ -40,7 +40,7 @@ let package = Package(
 
         // MARK: - RASP → compiled transformer (standard library only)
         .target(name: "RASP"),
-        .target(name: "Craft"),
+        .target(name: "Craft", dependencies: ["RASP"]),
         .target(name: "Compiler", dependencies: ["RASP", "Craft"]),
 
         // MARK: - Numeric engine and the language model
@@ -55,7 +55,7 @@ let package = Package(
         // MARK: - Executables (one short file each over a library call)
         .executableTarget(name: "pipeline", dependencies: ["Pipeline", argumentParser]),
         .executableTarget(name: "generate-data", dependencies: [argumentParser]),
-        .executableTarget(name: "compile-rasp", dependencies: ["Compiler", "Artifacts", "SafeTensors", argumentParser]),
+        .executableTarget(name: "compile-rasp", dependencies: ["Compiler", "RASP", "SafeTensors", "Support", argumentParser]),
         .executableTarget(name: "distill", dependencies: [argumentParser]),
         .executableTarget(name: "evaluate", dependencies: [argumentParser]),
         .executableTarget(name: "decode", dependencies: [argumentParser]),
@@ -67,8 +67,12 @@ let package = Package(
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts", "SafeTensors"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Artifacts", "CArchive", "pipeline"]),
+        .testTarget(name: "RASPTests", dependencies: ["RASP"]),
+        .testTarget(name: "CraftTests", dependencies: ["Craft", "RASP"]),
+        .testTarget(name: "CompilerTests", dependencies: ["Compiler", "Craft", "RASP"]),
 
         // MARK: - Benchmarks (release build; print figures, assert nothing)
         .executableTarget(name: "bench-store", dependencies: ["Artifacts", "Pipeline", "SafeTensors", "Support"], path: "Benchmarks/bench-store"),
+        .executableTarget(name: "bench-compile", dependencies: ["Compiler", "RASP", "Support"], path: "Benchmarks/bench-compile"),
     ]
 )

@@ -1,0 +1,41 @@
+// Property test: mutations of the real programs that still parse are compiled and run; the
+// compiler reports errors but never crashes.
+import Testing
+@testable import Compiler
+@testable import RASP
+
+@Suite struct CompileFuzzTests {
+    @Test func mutatedProgramsCompileOrFail() throws {
+        let sources = ["shuffle_dyck.rasp", "count.rasp", "int_sum.rasp", "lib/sort_freq.rasp", "lib/shuffle_dyck2.rasp", "lib/reverse.rasp"]
+            .map { readText(programPath($0)) }
+        #expect(sources.allSatisfy { !$0.isEmpty })
+        var state: UInt64 = 99
+        func below(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(max(n, 1)))
+        }
+        let pieces = ["0", "1", "-1", "2", "True", "None", "\"a\"", "x", "tokens", "indices", "+", "*", "//", "%", "<", "==", "not ", "LT", "TRUE", "EQ"]
+        var compiled = 0, attempts = 0
+        for i in 0..<400 {
+            var chars = Array(sources[i % sources.count])
+            // Replace one short identifier-or-literal run with another piece.
+            let at = below(chars.count)
+            var end = at
+            while end < chars.count && (chars[end].isLetter || chars[end].isNumber || chars[end] == "_") && end - at < 12 { end += 1 }
+            chars.replaceSubrange(at..<max(at, end), with: Array(pieces[below(pieces.count)]))
+            let text = String(chars)
+            guard (try? parseProgram(source: text, file: "m.rasp", vocab: ["(", ")", "yes", "count", "1", "+", "="], maxSeqLen: 6)) != nil else { continue }
+            attempts += 1
+            do {
+                let m = try compile(source: text, file: "m.rasp", vocab: ["(", ")", "yes", "count", "1", "+", "="], maxSeqLen: 6, causal: i % 2 == 0)
+                let s = try EvalSession(model: m)
+                for input in [["(", "yes", ")"], ["1", "+", "1", "=", "count"]] { _ = try s.evaluate(input, trace: false) }
+                compiled += 1
+            } catch {
+                #expect(!"\(error)".isEmpty)
+            }
+        }
+        #expect(attempts > 50)
+        #expect(compiled > 10)
+    }
+}
