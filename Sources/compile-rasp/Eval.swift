@@ -1,6 +1,7 @@
 // `compile-rasp eval`: runs a compiled model on inputs from stdin (one per line, tokens
-// separated by spaces, no BOS) and prints, per line, the model's decoded output beside the
-// RASP evaluator's (causal when the model is); --trace adds every variable after every layer.
+// separated by spaces, no BOS; or a JSON array of strings, for tokens such as " ") and prints,
+// per line, the model's decoded output beside the RASP evaluator's (causal when the model is);
+// --trace adds every variable after every layer.
 import ArgumentParser
 import Compiler
 
@@ -16,12 +17,22 @@ struct Eval: ParsableCommand {
         var lineNumber = 0
         while let line = readLine() {
             lineNumber += 1
-            let tokens = line.split(separator: " ").map(String.init)
             do {
+                let tokens = try inputTokens(line)
                 print(try session.evaluate(tokens, trace: trace).text)
             } catch {
                 throw ValidationError("stdin line \(lineNumber): \(error)")
             }
         }
+    }
+}
+
+/// A line's tokens: a JSON array of strings, or words separated by spaces.
+func inputTokens(_ line: String) throws -> [String] {
+    guard line.hasPrefix("[") else { return line.split(separator: " ").map(String.init) }
+    guard let items = try JSON.parse(line).array else { throw CompileError("expected a JSON array of strings") }
+    return try items.map { item in
+        guard let s = item.string else { throw CompileError("expected a JSON array of strings, found \(item.text)") }
+        return s
     }
 }
