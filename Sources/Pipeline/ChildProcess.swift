@@ -90,11 +90,14 @@ final class ChildProcess: @unchecked Sendable {
 
     /// Waits for the child and for its output to drain.
     func wait() -> ChildExit {
+        // Wait for the exit without reaping, so the pid (and so the group id) cannot be reused
+        // while we end what is left of the group: grandchildren may keep the pipe open.
+        var info = siginfo_t()
+        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR {}
+        kill(-pid, SIGKILL)
         var status: Int32 = 0
         var usage = rusage()
         while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
-        // Grandchildren may keep the pipe open; the group is ours, so end it before draining.
-        kill(-pid, SIGKILL)
         done.wait()
         let peak = Int(usage.ru_maxrss) * 1024
         if status & 0x7f == 0 { return ChildExit(code: (status >> 8) & 0xff, signal: nil, peakMemoryBytes: peak) }
