@@ -68,6 +68,6 @@ let package = Package(
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "RASPTests", dependencies: ["RASP"]),
         .testTarget(name: "CraftTests", dependencies: ["Craft", "RASP"]),
-        .testTarget(name: "CompilerTests", dependencies: ["Compiler", "Craft", "RASP"]),
+        .testTarget(name: "CompilerTests", dependencies: ["Compiler", "Craft", "RASP"], exclude: ["Fixtures"]),
     ]
 )
