@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Artifacts", "CArchive", "pipeline"]),
         .testTarget(name: "RASPTests", dependencies: ["RASP"]),
         .testTarget(name: "CraftTests", dependencies: ["Craft", "RASP"]),
-        .testTarget(name: "CompilerTests", dependencies: ["Compiler", "Craft", "RASP"]),
+        .testTarget(name: "CompilerTests", dependencies: ["Compiler", "Craft", "RASP"], exclude: ["Fixtures"]),
 
         // MARK: - Benchmarks (release build; print figures, assert nothing)
         .executableTarget(name: "bench-store", dependencies: ["Artifacts", "Pipeline", "SafeTensors", "Support"], path: "Benchmarks/bench-store"),

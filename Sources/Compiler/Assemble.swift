@@ -105,10 +105,9 @@ func assemble(_ g: ProgramGraph, _ vs: ValueSets, _ craft: [CraftLayer], _ o: Co
         if hasOne { tokenEmbedding[r, at(oneDirection)] = 1 }
     }
     var positionEmbedding = Matrix(rows: o.maxSeqLen + 1, columns: d)
-    for (p, dir) in indicesSpace.basis.enumerated() {
+    for dir in indicesSpace.basis {
         guard case .int(let i)? = dir.value else { continue }
         positionEmbedding[i + 1, at(dir)] = 1
-        _ = p
     }
 
     // Variables: group directions by name, in residual order.

@@ -28,3 +28,23 @@ public func compile(_ program: Program, _ options: CompileOptions, tokenType: St
     let layers = allocateLayers(graph, blocks)
     return assemble(graph, valueSets, layers, options, tokenType: tokenType, file: file, source: source)
 }
+
+/// Splits a comma-separated vocabulary ("a,b,c"); a backslash takes the next character as is
+/// (`a,\,,b` is a , b). Empty items are an error.
+public func splitVocabulary(_ s: String) throws(CompileError) -> [String] {
+    var items: [String] = []
+    var current = ""
+    var escaped = false
+    for c in s {
+        if escaped { current.append(c); escaped = false; continue }
+        if c == "\\" { escaped = true; continue }
+        if c == "," { items.append(current); current = ""; continue }
+        current.append(c)
+    }
+    if escaped { throw CompileError("vocabulary '\(s)' ends with a lone backslash") }
+    items.append(current)
+    if let i = items.firstIndex(of: "") {
+        throw CompileError("vocabulary item \(i + 1) of '\(s)' is empty (write \\, for a comma token)")
+    }
+    return items
+}

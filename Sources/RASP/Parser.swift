@@ -143,10 +143,8 @@ struct Parser {
                 return .def(name, params, [], body, t.location)
             }
             _ = try expectSymbol("{", "'=' or '{' after the parameters")
-            position -= 1
             let saved = nesting
             nesting = 0
-            _ = advance()
             var body: [Statement] = []
             while true {
                 skipNewlines()

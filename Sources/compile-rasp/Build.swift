@@ -8,7 +8,7 @@ struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Compile a .rasp program into a safetensors model file.")
 
     @Argument(help: "The .rasp program.") var program: String
-    @Option(help: "Comma-separated vocabulary (without BOS/PAD).") var vocab: String
+    @Option(help: "Comma-separated vocabulary without BOS/PAD (a backslash escapes: \\, is a comma token).") var vocab: String
     @Option(help: "Longest input the model accepts (BOS not counted).") var maxSeqLen: Int
     @Flag(help: "Causal attention (each position sees itself and earlier ones).") var causal = false
     @Option(help: "The compiler's BOS token.") var bos = "bos"
@@ -21,25 +21,10 @@ struct Build: ParsableCommand {
             throw ValidationError("cannot read the program \(program)")
         }
         let start = monotonicSeconds()
-        let model = try compile(source: source, file: program, vocab: splitVocab(vocab), maxSeqLen: maxSeqLen, causal: causal,
+        let model = try compile(source: source, file: program, vocab: try splitVocabulary(vocab), maxSeqLen: maxSeqLen, causal: causal,
                                 bos: bos, pad: pad, mlpExactness: mlpExactness)
         let summary = "\(model.layers.count) layers, residual width \(model.width), output \(model.outputLabel)"
         try writeModel(model, to: out)
         print("compiled \(program): \(summary) → \(out) (\(String(format: "%.2f", monotonicSeconds() - start)) s)")
     }
-}
-
-/// Splits "a,b,c" into items; an empty item (",,") stands for the comma itself.
-func splitVocab(_ s: String) -> [String] {
-    var items: [String] = []
-    var current = ""
-    var chars = Array(s)[...]
-    while let c = chars.popFirst() {
-        if c == "," {
-            if current.isEmpty && chars.first == "," { chars.removeFirst(); current = ","; continue }
-            items.append(current); current = ""
-        } else { current.append(c) }
-    }
-    items.append(current)
-    return items
 }

@@ -45,3 +45,13 @@ func compileError(_ source: String, vocab: [String] = ["a", "b"], maxSeqLen: Int
         #expect(compileError("output SelectorWidth(Select(tokens, indices, LT))").contains("'<' not supported"))
     }
 }
+
+@Suite struct VocabularyTests {
+    @Test func splitting() throws {
+        #expect(try splitVocabulary("a,b, ,compute") == ["a", "b", " ", "compute"])
+        #expect(try splitVocabulary("a,\\,,b") == ["a", ",", "b"])
+        #expect(try splitVocabulary("\\\\,x") == ["\\", "x"])
+        #expect(throws: CompileError.self) { try splitVocabulary("a,,b") }
+        #expect(throws: CompileError.self) { try splitVocabulary("a\\") }
+    }
+}

@@ -1,7 +1,7 @@
 // The paper's three programs at their real settings (METHOD §1.1): tracr's exact residual
 // widths, layer counts, key sizes and largest MLPs; compiled output == causal RASP evaluator on
 // random in-domain inputs (fewer for count, whose model is large), and exhaustively up to
-// length 5 on small sub-vocabularies at the real max_seq_len.
+// length 5 on small sub-vocabularies at the real max_seq_len (causal, and non-causal too).
 // tracr's SelectorWidth decodes 1/(w+1) with a discretising MLP of slope L = mlp_exactness,
 // exact only while w(w+1) ≤ L/2: w ≤ 6 at L = 100, w ≤ 70 at L = 10000 (docs/rasp.md). So the
 // paper's Dyck model is checked on inputs whose counts stay ≤ 6 and, at L = 10000, on inputs up
@@ -92,5 +92,14 @@ let countVocab = (0..<120).map(String.init) + ["yes", "no", "count"]
         let total = checked + skipped
         #expect(total == 363)
         #expect(checked > 150)
+    }
+
+    @Test func nonCausalCompilationsMatchTheNonCausalEvaluator() throws {
+        let dyck = try compileFile("shuffle_dyck.rasp", vocab: ["(", ")", "{", "compute"], maxSeqLen: 40, causal: false)
+        try checkAgainstEvaluator(dyck, allInputs(["(", ")", "{", "compute"], maxLength: 5))
+        let sum = try compileFile("int_sum.rasp", vocab: ["1", "9", "+", "="], maxSeqLen: 16, causal: false)
+        try checkAgainstEvaluator(sum, allInputs(["1", "9", "+", "="], maxLength: 5))
+        let count = try compileFile("count.rasp", vocab: ["yes", "no", "count"], maxSeqLen: 120, causal: false, exactness: 10000)
+        try checkAgainstEvaluator(count, allInputs(["yes", "no", "count"], maxLength: 5))
     }
 }

@@ -1,6 +1,7 @@
 // graft's residual basis equals tracr's, label for label and in order, for programs whose
 // labels were dumped from tracr's own front-end (Fixtures/tracr_labels.py; tracr 9ce2b8c):
-// the paper's shuffle-Dyck and tracr's lib sort_freq, reverse and shuffle_dyck.
+// the paper's shuffle-Dyck and int-sum at their real settings, count at max_seq_len 20 (tracr's
+// front-end needs over 15 minutes at 120), and tracr's lib sort_freq, reverse, shuffle_dyck.
 import Testing
 @testable import Compiler
 @testable import RASP
@@ -24,6 +25,9 @@ struct LabelCase: Sendable, CustomTestStringConvertible {
 @Suite struct TracrLabelsTests {
     static let cases = [
         LabelCase(fixture: "tracr_labels_dyck.txt", program: "shuffle_dyck.rasp", vocab: dyckVocab, maxSeqLen: 40),
+        LabelCase(fixture: "tracr_labels_int_sum.txt", program: "int_sum.rasp", vocab: sumVocab, maxSeqLen: 16),
+        LabelCase(fixture: "tracr_labels_count20.txt", program: "count.rasp", vocab: (0..<20).map(String.init) + ["yes", "no", "count"],
+                  maxSeqLen: 20, exactness: 10000),
         LabelCase(fixture: "tracr_labels_sort_freq.txt", program: "lib/sort_freq.rasp", vocab: ["a", "b", "c"], maxSeqLen: 6),
         LabelCase(fixture: "tracr_labels_reverse.txt", program: "lib/reverse.rasp", vocab: ["a", "b", "c"], maxSeqLen: 4),
         LabelCase(fixture: "tracr_labels_shuffle_dyck.txt", program: "lib/shuffle_dyck.rasp", vocab: ["(", ")", "{", "}", "[", "]", "a"], maxSeqLen: 10),

@@ -36,6 +36,7 @@ def dyck():
     return rasp.SequenceMap(lambda r, t: r if t == "compute" else False, u, rasp.tokens).named("final_result")
 
 which = sys.argv[1]
+N = int(sys.argv[2]) if len(sys.argv) > 2 else 120
 if which == "dyck":
     labs, n = labels(dyck(), {"(", ")", "[", "]", "{", "}", " ", "compute"}, 40)
 elif which == "sort_freq":
@@ -74,7 +75,7 @@ def count():
     ones = rasp.Map(lambda _: 1, rasp.indices)
     c = rasp.SelectorWidth(rasp.Select(masked, ones, rasp.Comparison.EQ))
     digits = [rasp.Map(lambda x, d=d: (x // (10 ** d)) % 10, c) for d in range(3)]
-    return placement(digits, ndigits(digits, zero), "count", 120, zero).named("final_result")
+    return placement(digits, ndigits(digits, zero), "count", N, zero).named("final_result")
 
 def isd(x): return isinstance(x, int) or x.isdigit()
 def zsb(k, sop):
@@ -102,7 +103,7 @@ def intsum():
     return placement(fin, ndigits(fin, zero), "=", 16, zero).named("final_result")
 
 if which == "count":
-    labs, n = labels(count(), {str(i) for i in range(120)} | {"yes", "no", "count"}, 120, 10000)
+    labs, n = labels(count(), {str(i) for i in range(N)} | {"yes", "no", "count"}, N, 10000)
     print(len(labs), n); print("\n".join(labs))
 if which == "intsum":
     labs, n = labels(intsum(), {str(i) for i in range(10)} | {"+", "=", " "}, 16)
