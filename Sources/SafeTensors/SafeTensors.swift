@@ -158,6 +158,15 @@ public struct SafeTensorsWriter {
 
     /// The file's bytes: header keys sorted, tensors laid out in name order.
     public func encode() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(8 + 1024 + entries.values.reduce(0) { $0 + $1.2.count })
+        encode { out.append(contentsOf: $0) }
+        return out
+    }
+
+    /// The same bytes as `encode()`, handed to `write` piece by piece (header, then each
+    /// tensor), so a large file can be streamed to disk without a second copy in memory.
+    public func encode(into write: (UnsafeRawBufferPointer) throws -> Void) rethrows {
         let names = entries.keys.sorted()
         var offset = 0
         var fields: [String] = []
@@ -175,13 +184,12 @@ public struct SafeTensorsWriter {
         fields.sort()
         var header = Array("{\(fields.joined(separator: ","))}".utf8)
         while header.count % 8 != 0 { header.append(0x20) }
-        var out: [UInt8] = []
-        out.reserveCapacity(8 + header.count + offset)
+        var prefix: [UInt8] = []
         var n = UInt64(header.count)
-        for _ in 0..<8 { out.append(UInt8(n & 0xff)); n >>= 8 }
-        out += header
-        for name in names { out += entries[name]!.2 }
-        return out
+        for _ in 0..<8 { prefix.append(UInt8(n & 0xff)); n >>= 8 }
+        prefix += header
+        try prefix.withUnsafeBytes { try write($0) }
+        for name in names { try entries[name]!.2.withUnsafeBytes { try write($0) } }
     }
 }
 

@@ -10,6 +10,14 @@ public struct FileWriteError: Error, CustomStringConvertible {
 /// Atomically replaces `path` with `bytes`. On any failure (full disk included) the temporary
 /// file is removed and the previous content of `path`, if any, is untouched.
 public func writeFileAtomically(_ path: String, bytes: some Collection<UInt8>) throws {
+    let array = Array(bytes)
+    try writeFileAtomically(path) { write in try array.withUnsafeBytes { try write($0) } }
+}
+
+/// Atomically replaces `path` with what `produce` writes, chunk by chunk, so large files need
+/// no buffer of their own size. Same guarantees as the `bytes:` form.
+public func writeFileAtomically(_ path: String,
+                                _ produce: (_ write: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
     let url = URL(fileURLWithPath: path)
     let dir = url.deletingLastPathComponent().path
     let tmp = dir + "/.tmp-\(url.lastPathComponent)-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
@@ -18,32 +26,29 @@ public func writeFileAtomically(_ path: String, bytes: some Collection<UInt8>) t
         throw FileWriteError(description: "cannot create \(tmp): \(String(cString: strerror(errno)))")
     }
     var ok = false
+    var closed = false
     defer {
+        if !closed { close(fd) }
         if !ok { unlink(tmp) }
     }
-    let array = Array(bytes)
-    var written = 0
-    let writeError: Int32? = array.withUnsafeBytes { raw -> Int32? in
-        while written < raw.count {
-            let n = write(fd, raw.baseAddress! + written, raw.count - written)
+    try produce { chunk in
+        var written = 0
+        while written < chunk.count {
+            let n = write(fd, chunk.baseAddress! + written, chunk.count - written)
             if n < 0 {
                 if errno == EINTR { continue }
-                return errno
+                let e = errno
+                throw FileWriteError(description: "cannot write \(path): \(String(cString: strerror(e)))"
+                    + (e == ENOSPC ? " (disk full: free space and rerun; nothing was replaced)" : ""))
             }
             written += n
         }
-        return nil
-    }
-    if let e = writeError {
-        close(fd)
-        throw FileWriteError(description: "cannot write \(path): \(String(cString: strerror(e)))\(e == ENOSPC ? " (disk full: free space and rerun; nothing was replaced)" : "")")
     }
     if fsync(fd) != 0 {
-        let e = errno
-        close(fd)
-        throw FileWriteError(description: "cannot fsync \(path): \(String(cString: strerror(e)))")
+        throw FileWriteError(description: "cannot fsync \(path): \(String(cString: strerror(errno)))")
     }
     close(fd)
+    closed = true
     guard rename(tmp, path) == 0 else {
         throw FileWriteError(description: "cannot rename \(tmp) to \(path): \(String(cString: strerror(errno)))")
     }

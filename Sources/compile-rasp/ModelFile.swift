@@ -17,7 +17,7 @@ func writeModel(_ model: consuming CompiledModel, to path: String) throws {
         let bytes = t.values.withUnsafeBytes { [UInt8]($0) }
         try writer.add(t.name, dtype: .f32, shape: t.shape, bytes: bytes)
     }
-    try writeFileAtomically(path, bytes: writer.encode())
+    try writeFileAtomically(path) { write in try writer.encode(into: write) }
 }
 
 func readModel(_ path: String) throws -> CompiledModel {

@@ -30,6 +30,14 @@ import Testing
         #expect(w1.encode() == w2.encode())
     }
 
+    @Test func streamedEncodingEqualsWholeEncoding() throws {
+        let w = try sample()
+        var pieces: [[UInt8]] = []
+        w.encode { pieces.append(Array($0)) }
+        #expect(pieces.count == 3, "header, then one piece per tensor")
+        #expect(pieces.flatMap { $0 } == w.encode())
+    }
+
     @Test func halfPrecisionIsConverted() throws {
         var w = SafeTensorsWriter()
         try w.add("h", dtype: .f16, shape: [2], bytes: [0x00, 0x3c, 0x00, 0xc0])   // 1.0, -2.0
