@@ -70,9 +70,13 @@ let package = Package(
         .testTarget(name: "RASPTests", dependencies: ["RASP"]),
         .testTarget(name: "CraftTests", dependencies: ["Craft", "RASP"]),
         .testTarget(name: "CompilerTests", dependencies: ["Compiler", "Craft", "RASP"], exclude: ["Fixtures"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor"], swiftSettings: numericSettings),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Tensor"], swiftSettings: numericSettings),
+        .testTarget(name: "LMModelTests", dependencies: ["LM", "Engine", "Tensor", "Support"], swiftSettings: numericSettings),
 
-        // MARK: - Benchmarks (release build; print figures, assert nothing)
+        // MARK: - Benchmarks (release builds; print figures, assert nothing)
         .executableTarget(name: "bench-store", dependencies: ["Artifacts", "Pipeline", "SafeTensors", "Support"], path: "Benchmarks/bench-store"),
         .executableTarget(name: "bench-compile", dependencies: ["Compiler", "RASP", "Support"], path: "Benchmarks/bench-compile"),
+        .executableTarget(name: "bench-engine", dependencies: ["LM", "Engine", "Tensor", "Support"], path: "Benchmarks/bench-engine", swiftSettings: numericSettings),
     ]
 )
