@@ -65,5 +65,7 @@ let package = Package(
         // MARK: - Tests, one target per library
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
+        .testTarget(name: "LMLoaderTests", dependencies: ["LM", "SafeTensors", "Support"]),
+        .testTarget(name: "LMTokenizerTests", dependencies: ["LM", "Support"]),
     ]
 )
