@@ -4,6 +4,7 @@
 // is dropped, attention-mask buffers are skipped) and are checked against the config.
 import Foundation
 import SafeTensors
+import Tensor
 
 /// ModelConfig from a parsed config.json.
 public func hfConfig(_ json: [String: Any], source: String) throws -> ModelConfig {
@@ -111,7 +112,7 @@ public func loadHFFolder(_ dir: String) throws -> HFCheckpoint {
     }
     var weights: ModelWeights = [:]
     for (name, shape) in table {
-        do { weights[name] = WeightTensor(shape: shape, data: try bundle.floats(byName[name]!.name)) } catch {
+        do { weights[name] = HostTensor(shape: shape, data: try bundle.floats(byName[name]!.name)) } catch {
             throw LMFileError("\(stPath): \(error)")
         }
     }

@@ -3,16 +3,10 @@
 // rows of each head interleaved for llama.cpp's rotate-adjacent-pairs RoPE; they are put back in
 // HF's rotate-half order here, so models implement one RoPE only.
 import Foundation
+import Tensor
 
-/// A Float32 tensor handed from loaders to models (row-major).
-public struct WeightTensor: Sendable, Equatable {
-    public var shape: [Int]
-    public var data: [Float]
-    public init(shape: [Int], data: [Float]) { self.shape = shape; self.data = data }
-}
-
-/// Weights keyed by Hugging Face names (see `WeightNames`).
-public typealias ModelWeights = [String: WeightTensor]
+/// Weights keyed by Hugging Face names (see `WeightNames`), as the engine's models take them.
+public typealias ModelWeights = [String: HostTensor]
 
 /// ModelConfig from `llama.*` metadata; vocabulary size from `llama.vocab_size`, else the token
 /// list, else the embedding's rows.
@@ -122,7 +116,7 @@ public func loadLlamaGGUF(_ gguf: GGUFFile) throws -> (config: ModelConfig, weig
         throw GGUFError("\(gguf.path): weights do not match the model config:\n  " + problems.joined(separator: "\n  "))
     }
     // Dequantise in parallel, one tensor per task.
-    let results = ParallelSlots<Result<WeightTensor, Error>>(count: table.count)
+    let results = ParallelSlots<Result<HostTensor, Error>>(count: table.count)
     DispatchQueue.concurrentPerform(iterations: table.count) { k in
         let (g, _, shape) = table[k]
         results.slots[k] = Result {
@@ -132,7 +126,7 @@ public func loadLlamaGGUF(_ gguf: GGUFFile) throws -> (config: ModelConfig, weig
             } else if g.hasSuffix("attn_k.weight") {
                 data = unpermuteRoPERows(data, heads: config.nKVHeads, headDim: config.headDim, cols: config.dModel)
             }
-            return WeightTensor(shape: shape, data: data)
+            return HostTensor(shape: shape, data: data)
         }
     }
     var weights: ModelWeights = [:]
