@@ -6,7 +6,7 @@ struct GraftLm: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "graft-lm",
         abstract: "Load graft's base language model and tokenize with it.",
-        subcommands: [Tokenize.self])
+        subcommands: [Tokenize.self, Bench.self])
 }
 
 /// `--model` and the repository root, shared by every subcommand.

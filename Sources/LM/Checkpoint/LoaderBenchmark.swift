@@ -1,0 +1,56 @@
+// Figures for `graft-lm bench`: how long loading takes (GGUF parse, dequantisation, tokenizer)
+// and how fast the tokenizer runs on task-like short strings, cold (empty piece cache) and warm.
+import Foundation
+import Support
+
+public struct LoaderBenchmark: Sendable {
+    public var parseSeconds = 0.0, dequantSeconds = 0.0, tokenizerLoadSeconds = 0.0
+    public var strings = 0, tokens = 0
+    public var coldSeconds = 0.0, warmSeconds = 0.0
+
+    public var lines: [String] {
+        [String(format: "load: parse %.3f s, dequantise %.3f s, tokenizer %.3f s", parseSeconds, dequantSeconds, tokenizerLoadSeconds),
+         String(format: "tokenize %d strings (%d tokens): cold %.0f strings/s (%.2f M tokens/s), warm %.0f strings/s (%.2f M tokens/s)",
+                strings, tokens, Double(strings) / coldSeconds, Double(tokens) / coldSeconds / 1e6,
+                Double(strings) / warmSeconds, Double(tokens) / warmSeconds / 1e6)]
+    }
+}
+
+/// Task-like strings (sums, bracket strings, x/y counts, prose), deterministic from `seed`.
+public func benchmarkStrings(count: Int, seed: UInt64 = 1) -> [String] {
+    var rng = SeededRNG(seed: seed)
+    let words = ["the", "model", "answer", "is", "correct", "parenthesis", "matched", "number", "text", "France"]
+    return (0..<count).map { i in
+        switch i % 4 {
+        case 0: return "\(rng.next() % 450) + \(rng.next() % 450) = \(rng.next() % 900)"
+        case 1: return "Are parenthesis here correctly matched? " + String((0..<(5 + Int(rng.next() % 26))).map { _ in Array("()[]{}")[Int(rng.next() % 6)] }) + "\nAnswer:"
+        case 2: return "What is the number of 'X' in this text? " + (0..<(5 + Int(rng.next() % 36))).map { _ in rng.next() % 2 == 0 ? "x" : "y" }.joined(separator: " ") + "\nAnswer:"
+        default: return (0..<(3 + Int(rng.next() % 20))).map { _ in words[Int(rng.next() % 10)] }.joined(separator: " ") + "."
+        }
+    }
+}
+
+public func benchmarkLoading(model spec: String, root: String = ".", strings count: Int = 100_000) throws -> LoaderBenchmark {
+    var b = LoaderBenchmark()
+    guard case .gguf(let path) = try resolveModel(spec, root: root) else {
+        throw LMFileError("graft-lm bench measures GGUF models; \(spec) is a Hugging Face folder")
+    }
+    var t = monotonicSeconds()
+    let gguf = try GGUFFile(path: path)
+    b.parseSeconds = monotonicSeconds() - t
+    t = monotonicSeconds()
+    _ = try loadLlamaGGUF(gguf)
+    b.dequantSeconds = monotonicSeconds() - t
+    t = monotonicSeconds()
+    let tok = try loadTokenizer(gguf)
+    b.tokenizerLoadSeconds = monotonicSeconds() - t
+    let texts = benchmarkStrings(count: count)
+    b.strings = texts.count
+    t = monotonicSeconds()
+    for s in texts { b.tokens += tok.encode(s).count }
+    b.coldSeconds = monotonicSeconds() - t
+    t = monotonicSeconds()
+    for s in texts { _ = tok.encode(s) }
+    b.warmSeconds = monotonicSeconds() - t
+    return b
+}
