@@ -67,5 +67,11 @@ let package = Package(
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "LMLoaderTests", dependencies: ["LM", "SafeTensors", "Support"]),
         .testTarget(name: "LMTokenizerTests", dependencies: ["LM", "Support"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor"], swiftSettings: numericSettings),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Tensor"], swiftSettings: numericSettings),
+        .testTarget(name: "LMModelTests", dependencies: ["LM", "Engine", "Tensor", "Support"], swiftSettings: numericSettings),
+
+        // MARK: - Benchmarks (release builds, print figures, no asserts)
+        .executableTarget(name: "bench-engine", dependencies: ["LM", "Engine", "Tensor", "Support"], path: "Benchmarks/bench-engine", swiftSettings: numericSettings),
     ]
 )

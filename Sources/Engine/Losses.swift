@@ -9,7 +9,11 @@ import Tensor
 public final class LossScratch: @unchecked Sendable {
     let buffer: FloatBuffer
     let v: Int
-    public init(vocab: Int) { v = vocab; buffer = FloatBuffer(count: 2 * vocab * max(Threads.count, 1)) }
+    let chunks: Int
+    /// Room for `threads` chunks (default: the current thread count).
+    public init(vocab: Int, threads: Int = Threads.count) {
+        v = vocab; chunks = max(threads, 1); buffer = FloatBuffer(count: 2 * vocab * chunks)
+    }
     func rows(_ chunk: Int) -> (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) {
         (buffer.at(2 * chunk * v), buffer.at((2 * chunk + 1) * v))
     }
@@ -64,6 +68,8 @@ public func klDivergenceForwardBackward(teacher: UnsafePointer<Float>, student: 
                                         dstudent: UnsafeMutablePointer<Float>?, n: Int, v: Int, batch: Int,
                                         scratch: LossScratch, weight: Float = 1) -> Float {
     precondition(scratch.v == v, "klDivergence: scratch is for vocab \(scratch.v), not \(v)")
+    precondition(chunkCount(n, minPerThread: 4) <= scratch.chunks,
+                 "klDivergence: scratch made for \(scratch.chunks) threads, now \(Threads.count): make a new LossScratch")
     var rowLoss = [Float](repeating: 0, count: n)
     let g = weight / Float(batch)
     rowLoss.withUnsafeMutableBufferPointer { lossRows in

@@ -2,21 +2,30 @@
 // `gemmReference` is the naive triple loop kept beside it as its oracle in tests.
 // C[M,N] = alpha · op(A)[M,K] · op(B)[K,N] + beta · C, op = transpose when the flag is set.
 import CBLAS
+import Synchronization
+
+/// OpenBLAS calls are serialised, so concurrent callers (the parallel test runner) never race on
+/// its thread pool or on a thread-count change; the engine itself calls it from one thread.
+let blasLock = Mutex<Void>(())
 
 /// C[M,N] = alpha · op(A) · op(B) + beta · C, all row-major with leading dimensions lda, ldb, ldc.
 public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
                  a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                  beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
     if m == 0 || n == 0 { return }
-    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-                Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    blasLock.withLock { _ in
+        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
 }
 
 /// y[M] = alpha · op(A) · x + beta · y, A row-major [rows, cols] with leading dimension lda.
 public func gemv(trans: Bool, rows: Int, cols: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
                  x: UnsafePointer<Float>, beta: Float = 0, y: UnsafeMutablePointer<Float>) {
-    cblas_sgemv(CblasRowMajor, trans ? CblasTrans : CblasNoTrans, Int32(rows), Int32(cols), alpha,
-                a, Int32(lda), x, 1, beta, y, 1)
+    blasLock.withLock { _ in
+        cblas_sgemv(CblasRowMajor, trans ? CblasTrans : CblasNoTrans, Int32(rows), Int32(cols), alpha,
+                    a, Int32(lda), x, 1, beta, y, 1)
+    }
 }
 
 /// The oracle for `gemm`: the same contract, naive loops, Double accumulation.

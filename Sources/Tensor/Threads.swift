@@ -11,7 +11,7 @@ public enum Threads {
     public static func set(_ n: Int) {
         precondition(n >= 1, "Threads.set: thread count must be ≥ 1, got \(n)")
         current = n
-        openblas_set_num_threads(Int32(n))
+        blasLock.withLock { _ in openblas_set_num_threads(Int32(n)) }
     }
 
     public static var count: Int { current }
