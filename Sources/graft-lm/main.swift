@@ -1,12 +1,12 @@
-// `graft-lm`: the language model from the command line (tokenize; generate, logits and bench
-// arrive with the engine's Llama model). Each subcommand is a thin layer over LM library calls.
+// `graft-lm`: the language model from the command line: tokenize, generate, logits, bench.
+// Each subcommand is a thin layer over LM library calls.
 import ArgumentParser
 
 struct GraftLm: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "graft-lm",
-        abstract: "Load graft's base language model and tokenize with it.",
-        subcommands: [Tokenize.self, Bench.self])
+        abstract: "Load graft's base language model: tokenize, generate, logits, bench.",
+        subcommands: [Tokenize.self, Generate.self, Logits.self, Bench.self])
 }
 
 /// `--model` and the repository root, shared by every subcommand.
