@@ -1,18 +1,22 @@
 // Figures for `graft-lm bench`: how long loading takes (GGUF parse, dequantisation, tokenizer)
-// and how fast the tokenizer runs on task-like short strings, cold (empty piece cache) and warm.
+// how fast the tokenizer runs on task-like short strings, cold (empty piece cache) and warm, and
+// the forward throughput of the loaded model at two batch shapes.
 import Foundation
 import Support
 
-public struct LoaderBenchmark: Sendable {
+public struct LoaderBenchmark {
     public var parseSeconds = 0.0, dequantSeconds = 0.0, tokenizerLoadSeconds = 0.0
     public var strings = 0, tokens = 0
     public var coldSeconds = 0.0, warmSeconds = 0.0
+    public var forward: [(batch: Int, seq: Int, seconds: Double)] = []
 
     public var lines: [String] {
         [String(format: "load: parse %.3f s, dequantise %.3f s, tokenizer %.3f s", parseSeconds, dequantSeconds, tokenizerLoadSeconds),
          String(format: "tokenize %d strings (%d tokens): cold %.0f strings/s (%.2f M tokens/s), warm %.0f strings/s (%.2f M tokens/s)",
                 strings, tokens, Double(strings) / coldSeconds, Double(tokens) / coldSeconds / 1e6,
                 Double(strings) / warmSeconds, Double(tokens) / warmSeconds / 1e6)]
+            + forward.map { String(format: "forward %d×%d (no grad): %.3f s, %.0f tokens/s", $0.batch, $0.seq, $0.seconds, Double($0.batch * $0.seq) / $0.seconds) }
+            + ["OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "(unset: OpenBLAS's own detection)")"]
     }
 }
 
@@ -39,7 +43,7 @@ public func benchmarkLoading(model spec: String, root: String = ".", strings cou
     let gguf = try GGUFFile(path: path)
     b.parseSeconds = monotonicSeconds() - t
     t = monotonicSeconds()
-    _ = try loadLlamaGGUF(gguf)
+    let (config, weights) = try loadLlamaGGUF(gguf)
     b.dequantSeconds = monotonicSeconds() - t
     t = monotonicSeconds()
     let tok = try loadTokenizer(gguf)
@@ -52,5 +56,13 @@ public func benchmarkLoading(model spec: String, root: String = ".", strings cou
     t = monotonicSeconds()
     for s in texts { _ = tok.encode(s) }
     b.warmSeconds = monotonicSeconds() - t
+    let model = try TransformerLM(config: config, weights: weights)
+    for (batch, seq) in [(1, 64), (12, 70)] {
+        let ids = (0..<(batch * seq)).map { Int32(($0 * 7919) % config.vocabSize) }
+        _ = try model.forward(ids, batch: batch, seq: seq)     // warm-up (arena allocation)
+        t = monotonicSeconds()
+        for _ in 0..<3 { _ = try model.forward(ids, batch: batch, seq: seq) }
+        b.forward.append((batch, seq, (monotonicSeconds() - t) / 3))
+    }
     return b
 }
