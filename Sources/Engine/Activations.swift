@@ -4,11 +4,24 @@ import Foundation
 import Tensor
 
 @inline(__always) private func sigmoid(_ x: Float) -> Float { 1 / (1 + Foundation.exp(-x)) }
+@inline(__always) private func sigmoid16(_ x: SIMD16<Float>) -> SIMD16<Float> { 1 / (1 + exp16(-x)) }
+@inline(__always) private func load16(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
+}
+@inline(__always) private func store16(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
+}
 
 /// h[n] = silu(gate[n]) · up[n]
 public func swigluForward(_ h: UnsafeMutablePointer<Float>, gate: UnsafePointer<Float>, up: UnsafePointer<Float>, _ n: Int) {
     parallelFor(n, minPerThread: 4096) { r in
-        for i in r { let g = gate[i]; h[i] = g * sigmoid(g) * up[i] }
+        var i = r.lowerBound
+        while i + 16 <= r.upperBound {
+            let g = load16(gate + i)
+            store16(g * sigmoid16(g) * load16(up + i), h + i)
+            i += 16
+        }
+        while i < r.upperBound { let g = gate[i]; h[i] = g * sigmoid(g) * up[i]; i += 1 }
     }
 }
 
@@ -16,10 +29,18 @@ public func swigluForward(_ h: UnsafeMutablePointer<Float>, gate: UnsafePointer<
 public func swigluBackward(dgate: UnsafeMutablePointer<Float>, dup: UnsafeMutablePointer<Float>,
                            dh: UnsafePointer<Float>, gate: UnsafePointer<Float>, up: UnsafePointer<Float>, _ n: Int) {
     parallelFor(n, minPerThread: 4096) { r in
-        for i in r {
+        var i = r.lowerBound
+        while i + 16 <= r.upperBound {
+            let g = load16(gate + i), sg = sigmoid16(g), d = load16(dh + i)
+            store16(d * g * sg, dup + i)
+            store16(d * load16(up + i) * sg * (1 + g * (1 - sg)), dgate + i)
+            i += 16
+        }
+        while i < r.upperBound {
             let g = gate[i], sg = sigmoid(g), d = dh[i]
             dup[i] = d * g * sg
             dgate[i] = d * up[i] * sg * (1 + g * (1 - sg))
+            i += 1
         }
     }
 }

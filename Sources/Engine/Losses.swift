@@ -82,8 +82,7 @@ public func klDivergenceForwardBackward(teacher: UnsafePointer<Float>, student: 
                 let zt = expShifted(t, shift: mt, into: et, v)
                 let zs = expShifted(s, shift: ms, into: es, v)
                 // Σ p_t (t − s) − (mt + log zt) + (ms + log zs), using Σ p_t = 1
-                var cross: Float = 0
-                for j in 0..<v { cross += et[j] * (t[j] - s[j]) }
+                let cross = dot(et, t, v) - dot(et, s, v)
                 lossRows[r] = cross / zt - (mt + Foundation.log(zt)) + (ms + Foundation.log(zs))
                 if let dstudent {
                     let d = dstudent + r * v, a = g / zs, b = g / zt

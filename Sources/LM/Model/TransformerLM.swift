@@ -177,3 +177,8 @@ public final class TransformerLM: @unchecked Sendable {
         }
     }
 }
+
+extension TransformerLM {
+    /// The [N, V] logits buffer of the last forward (the same pointer `ForwardOutput.logits` gives).
+    public var logitsBuffer: UnsafeMutablePointer<Float> { arena.logits.pointer }
+}

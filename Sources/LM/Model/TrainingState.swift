@@ -1,0 +1,70 @@
+// Saving and restoring everything a training run needs to resume bit-exactly: every parameter
+// group's values and AdamW moments, the step counter and the hyper-parameters, as one
+// safetensors file ("<group>.param.<name>", "<group>.m.<name>", "<group>.v.<name>") with a
+// format name and version in its metadata. Callers add their own metadata (data order, RNG state).
+import Engine
+import Foundation
+import SafeTensors
+import Tensor
+
+public enum TrainingState {
+    public static let format = "graft-training-state"
+    public static let version = "1"
+
+    /// The bytes of a checkpoint of `optimizer` (canonical: equal states give equal bytes).
+    public static func encode(_ optimizer: AdamW, metadata extra: [String: String] = [:]) throws -> [UInt8] {
+        var meta = extra
+        meta["format"] = format; meta["version"] = version; meta["step"] = String(optimizer.step)
+        var writer = SafeTensorsWriter(metadata: meta)
+        for g in optimizer.groups {
+            meta["group.\(g.name).lr"] = String(g.hyper.lr)
+            for e in g.store.entries {
+                try writer.add("\(g.name).param.\(e.name)", shape: e.shape, floats: floats(g.store.values, e))
+                try writer.add("\(g.name).m.\(e.name)", shape: e.shape, floats: floats(g.m, e))
+                try writer.add("\(g.name).v.\(e.name)", shape: e.shape, floats: floats(g.v, e))
+            }
+        }
+        writer.metadata = meta
+        return writer.encode()
+    }
+
+    /// Restores `optimizer` (its groups' parameters, moments and step) from checkpoint bytes; the
+    /// groups must have the layout the checkpoint was written from. Returns the file's metadata.
+    @discardableResult
+    public static func decode(_ bytes: [UInt8], into optimizer: AdamW, source: String = "checkpoint") throws -> [String: String] {
+        let bundle = try SafeTensorsBundle(bytes: bytes)
+        guard bundle.metadata["format"] == format else {
+            throw SafeTensorsError("\(source): not a graft training state (format '\(bundle.metadata["format"] ?? "none")'); rerun the distill stage")
+        }
+        guard bundle.metadata["version"] == version else {
+            throw SafeTensorsError("\(source): training state version \(bundle.metadata["version"] ?? "?") but this graft reads \(version); rerun the distill stage")
+        }
+        guard let step = Int(bundle.metadata["step"] ?? "") else { throw SafeTensorsError("\(source): no step in metadata") }
+        var problems: [String] = []
+        var expected = Set<String>()
+        for g in optimizer.groups {
+            for e in g.store.entries {
+                for (kind, buffer) in [("param", g.store.values), ("m", g.m), ("v", g.v)] {
+                    let name = "\(g.name).\(kind).\(e.name)"
+                    expected.insert(name)
+                    guard let info = bundle[name] else { problems.append("tensor '\(name)' is missing"); continue }
+                    guard info.shape == e.shape, info.dtype == .f32 else {
+                        problems.append("tensor '\(name)' is \(info.dtype.rawValue) \(info.shape), expected F32 \(e.shape)"); continue
+                    }
+                    let values = try bundle.floats(name)
+                    values.withUnsafeBufferPointer { buffer.at(e.offset).update(from: $0.baseAddress!, count: e.count) }
+                }
+            }
+        }
+        for t in bundle.tensors where !expected.contains(t.name) { problems.append("tensor '\(t.name)' is not part of this model") }
+        if !problems.isEmpty {
+            throw SafeTensorsError("\(source): training state does not fit the model:\n  " + problems.joined(separator: "\n  "))
+        }
+        optimizer.setStep(step)
+        return bundle.metadata
+    }
+
+    private static func floats(_ b: FloatBuffer, _ e: ParameterEntry) -> [Float] {
+        Array(UnsafeBufferPointer(start: b.at(e.offset), count: e.count))
+    }
+}

@@ -1,0 +1,71 @@
+// DetachAndRoll against its definition (forward values; backward = dout·Pᵀ, no gradient through
+// the rolled complement, checked by finite differences with the complement frozen) and AddNoise.
+import Testing
+import Engine
+import LM
+import Tensor
+
+@Suite struct ResidualHooksTests {
+    let b = 3, t = 2, d = 4
+
+    func projector() -> [Float] {   // orthogonal projector onto span(e0 + e1, e2)
+        var p = [Float](repeating: 0, count: 16)
+        p[0] = 0.5; p[1] = 0.5; p[4] = 0.5; p[5] = 0.5; p[10] = 1
+        return p
+    }
+
+    @Test func detachAndRollForward() {
+        let h = Tiny.randomArray(b * t * d, seed: 1), p = projector()
+        let hook = DetachAndRoll(projector: p, d: d)
+        var out = [Float](repeating: 0, count: h.count)
+        hook.forward(&out, h, b: b, t: t, d: d)
+        for row in 0..<b {
+            let src = (row + b - 1) % b
+            for pos in 0..<t {
+                let n = row * t + pos, m = src * t + pos
+                func hp(_ r: Int, _ j: Int) -> Float { (0..<d).reduce(0) { $0 + h[r * d + $1] * p[$1 * d + j] } }
+                for j in 0..<d {
+                    let expected = hp(n, j) + (h[m * d + j] - hp(m, j))
+                    #expect(abs(out[n * d + j] - expected) < 1e-6)
+                }
+            }
+        }
+        // the projected part stays with its own example: P·out == P·h
+        var pOut = [Float](repeating: 0, count: h.count), pH = pOut
+        gemm(transA: false, transB: false, m: b * t, n: d, k: d, a: out, lda: d, b: p, ldb: d, c: &pOut, ldc: d)
+        gemm(transA: false, transB: false, m: b * t, n: d, k: d, a: h, lda: d, b: p, ldb: d, c: &pH, ldc: d)
+        for i in 0..<h.count { #expect(abs(pOut[i] - pH[i]) < 1e-6) }
+    }
+
+    @Test func detachAndRollBackwardIsProjectionOnly() {
+        let h = Tiny.randomArray(b * t * d, seed: 2), p = projector(), r = Tiny.randomArray(b * t * d, seed: 3)
+        let hook = DetachAndRoll(projector: p, d: d)
+        var dh = [Float](repeating: 0, count: h.count)
+        hook.backward(&dh, r, h, b: b, t: t, d: d)
+        // FD of Σ r·(h·P + C) with C frozen
+        for i in 0..<h.count {
+            var hp = h, hm = h
+            hp[i] += 0.01; hm[i] -= 0.01
+            func f(_ x: [Float]) -> Double {
+                var y = [Float](repeating: 0, count: x.count)
+                gemm(transA: false, transB: false, m: b * t, n: d, k: d, a: x, lda: d, b: p, ldb: d, c: &y, ldc: d)
+                return zip(y, r).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+            }
+            #expect(abs((f(hp) - f(hm)) / 0.02 - Double(dh[i])) < 1e-3)
+        }
+    }
+
+    @Test func noiseIsSeededAndBackwardIsIdentity() {
+        let h = Tiny.randomArray(b * t * d, seed: 4)
+        var o1 = h, o2 = h
+        AddNoise(scale: 0.5, seed: 9).forward(&o1, h, b: b, t: t, d: d)
+        AddNoise(scale: 0.5, seed: 9).forward(&o2, h, b: b, t: t, d: d)
+        #expect(o1 == o2 && o1 != h)
+        var onlyInSubspace = h
+        AddNoise(scale: 1, projector: projector(), seed: 9).forward(&onlyInSubspace, h, b: b, t: t, d: d)
+        for n in 0..<(b * t) { #expect(onlyInSubspace[n * d + 3] == h[n * d + 3]) }   // e3 ⟂ subspace
+        var dh = [Float](repeating: 0, count: h.count)
+        AddNoise(scale: 1, seed: 1).backward(&dh, h, h, b: b, t: t, d: d)
+        #expect(dh == h)
+    }
+}
