@@ -5,7 +5,7 @@ import Foundation
 import LM
 
 struct Generate: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Greedily continue a prompt and print the text.")
+    static let configuration = CommandConfiguration(abstract: "Greedily continue a prompt (KV cache) and print the text.")
 
     @OptionGroup var options: ModelOptions
 
@@ -18,14 +18,8 @@ struct Generate: ParsableCommand {
     func run() throws {
         let m = try loadModel(options.model, root: options.root)
         let model = try TransformerLM(config: m.config, weights: m.weights)
-        FileHandle.standardOutput.write(Data(prompt.utf8))
-        var pending: [Int] = []
-        _ = try greedyGenerate(model, m.tokenizer, prompt: prompt, maxTokens: maxTokens) { id in
-            pending.append(id)
-            let text = m.tokenizer.decode(pending)
-            if !text.contains("\u{FFFD}") { FileHandle.standardOutput.write(Data(text.utf8)); pending = [] }
-        }
-        print(m.tokenizer.decode(pending))
+        let ids = try greedyGenerate(model, m.tokenizer, prompt: prompt, maxTokens: maxTokens)
+        print(prompt + m.tokenizer.decode(ids))
     }
 }
 

@@ -50,6 +50,8 @@ import Testing
         #expect(tok.decode(ids).hasPrefix(" Paris"))
         let chat = try greedyGenerate(model, tok, prompt: "<|im_start|>user\nWhat is the capital of Italy?<|im_end|>\n<|im_start|>assistant\n", maxTokens: 12)
         #expect(tok.decode(chat).contains("Rome"))
+        let oracle = try greedyGenerateRecomputing(model, tok, prompt: "Once upon a time", maxTokens: 10)
+        #expect(try greedyGenerate(model, tok, prompt: "Once upon a time", maxTokens: 10) == oracle)
     }
 
     @Test func logitsLineFormat() throws {

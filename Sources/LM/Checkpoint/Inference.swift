@@ -1,6 +1,6 @@
 // Running a loaded model for the command line: next-token logits of a text and greedy
-// generation. The engine's TransformerLM has no incremental (KV-cached) decode step yet, so
-// generation re-runs the whole prefix each step: exact, quadratic in length, fine for short runs.
+// generation (the engine's KV-cached `generateGreedy`, with a re-run-the-prefix version kept
+// beside it as its oracle).
 import Foundation
 
 /// The `k` highest-scoring ids of one row of logits, best first (ties: lower id first).
@@ -42,9 +42,18 @@ public func logitsJSONLine(_ model: TransformerLM, _ tokenizer: BPETokenizer, te
     }
 }
 
-/// Greedy continuation of `prompt`: up to `maxTokens` new ids, stopping after the EOS token.
-public func greedyGenerate(_ model: TransformerLM, _ tokenizer: BPETokenizer, prompt: String, maxTokens: Int,
-                           onToken: (Int) -> Void = { _ in }) throws -> [Int] {
+/// Greedy continuation of `prompt` (KV cache): up to `maxTokens` new ids, stopping after EOS.
+public func greedyGenerate(_ model: TransformerLM, _ tokenizer: BPETokenizer, prompt: String, maxTokens: Int) throws -> [Int] {
+    let ids = tokenizer.encode(prompt).map(Int32.init)
+    let room = max(0, min(maxTokens, model.config.contextLength - ids.count))
+    if room == 0 { return [] }
+    let stop: Set<Int32> = tokenizer.eos.map { [Int32($0)] } ?? []
+    return try model.generateGreedy(prompt: ids, maxNewTokens: room, stop: stop).map(Int.init)
+}
+
+/// The oracle of `greedyGenerate`: the whole prefix is re-run for every new token.
+public func greedyGenerateRecomputing(_ model: TransformerLM, _ tokenizer: BPETokenizer, prompt: String, maxTokens: Int,
+                                      onToken: (Int) -> Void = { _ in }) throws -> [Int] {
     var ids = tokenizer.encode(prompt)
     var generated: [Int] = []
     let v = model.config.vocabSize
