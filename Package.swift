@@ -70,6 +70,8 @@ let package = Package(
         .testTarget(name: "RASPTests", dependencies: ["RASP"]),
         .testTarget(name: "CraftTests", dependencies: ["Craft", "RASP"]),
         .testTarget(name: "CompilerTests", dependencies: ["Compiler", "Craft", "RASP"], exclude: ["Fixtures"]),
+        .testTarget(name: "LMLoaderTests", dependencies: ["LM", "SafeTensors", "Support"]),
+        .testTarget(name: "LMTokenizerTests", dependencies: ["LM", "Support"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], swiftSettings: numericSettings),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Tensor"], swiftSettings: numericSettings),
         .testTarget(name: "LMModelTests", dependencies: ["LM", "Engine", "Tensor", "Support"], swiftSettings: numericSettings),
