@@ -1,5 +1,5 @@
 # Writes Tests/LMTokenizerTests/LlamaCppReferenceIDs.swift from llama.cpp's own tokenization
-# (scripts/reference/llamacpp_reference.cpp, `tokenize` / `tokenize_plain` modes) of two JSONL
+# (llama_tokenize with and without parse_special, run once by hand) of two JSONL
 # string lists. Run by hand:  python3 make_tokenizer_fixture.py DIR > LlamaCppReferenceIDs.swift
 # where DIR holds tok_curated.jsonl, tok_random.jsonl and the ids_*.txt outputs.
 import json, sys
