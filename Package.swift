@@ -52,6 +52,9 @@ let package = Package(
         // MARK: - The runner
         .target(name: "Pipeline", dependencies: ["Artifacts", "Support", "CArchive", crypto]),
 
+        // MARK: - Report rendering (standard library and Foundation only)
+        .target(name: "Reporting"),
+
         // MARK: - Executables (one short file each over a library call)
         .executableTarget(name: "pipeline", dependencies: ["Pipeline", argumentParser]),
         .executableTarget(name: "generate-data", dependencies: [argumentParser]),
@@ -70,6 +73,7 @@ let package = Package(
         .testTarget(name: "RASPTests", dependencies: ["RASP"]),
         .testTarget(name: "CraftTests", dependencies: ["Craft", "RASP"]),
         .testTarget(name: "CompilerTests", dependencies: ["Compiler", "Craft", "RASP"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
 
         // MARK: - Benchmarks (release build; print figures, assert nothing)
         .executableTarget(name: "bench-store", dependencies: ["Artifacts", "Pipeline", "SafeTensors", "Support"], path: "Benchmarks/bench-store"),
