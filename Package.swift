@@ -78,5 +78,6 @@ let package = Package(
         // MARK: - Benchmarks (release build; print figures, assert nothing)
         .executableTarget(name: "bench-store", dependencies: ["Artifacts", "Pipeline", "SafeTensors", "Support"], path: "Benchmarks/bench-store"),
         .executableTarget(name: "bench-compile", dependencies: ["Compiler", "RASP", "Support"], path: "Benchmarks/bench-compile"),
+        .executableTarget(name: "bench-report", dependencies: ["Reporting"], path: "Benchmarks/bench-report"),
     ]
 )

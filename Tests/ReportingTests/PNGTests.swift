@@ -15,7 +15,7 @@ import Testing
         #expect(Array(png[0..<8]) == [137, 80, 78, 71, 13, 10, 26, 10])
         let chunks = try readPNGChunks(png)
         #expect(chunks.map(\.type) == ["IHDR", "IDAT", "IEND"])
-        #expect(chunks.allSatisfy(\.crcMatches))
+        #expect(chunks.allSatisfy { $0.crcMatches })
         #expect(chunks[0].data == [0, 0, 0, 3, 0, 0, 0, 2, 8, 2, 0, 0, 0])   // 3×2, depth 8, RGB, no interlace
         #expect(chunks[2].data.isEmpty && chunks[2].storedCRC == 0xAE42_6082)
         let raw = try inflateStored(chunks[1].data)
