@@ -1,5 +1,6 @@
 // PNG encoding (ISO/IEC 15948) of 8-bit RGB or RGBA images: signature, IHDR, one IDAT holding
-// a zlib stream of stored blocks over filter-0 scanlines, IEND; every chunk carries its CRC-32.
+// a zlib stream (fixed-Huffman or stored blocks) over filter-0 scanlines, IEND; every chunk
+// carries its CRC-32.
 // Also the `Image` pixel buffer the rasteriser draws into, and a chunk reader for tests.
 
 /// An 8-bit image, row-major, `channels` bytes per pixel (3 = RGB, 4 = RGBA).
@@ -61,11 +62,14 @@ private func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
     return bigEndian(UInt32(data.count)) + typeBytes + data + bigEndian(crc32(typeBytes + data))
 }
 
+/// How the IDAT stream is compressed.
+public enum PNGCompression: Sendable { case stored, fixedHuffman }
+
 /// The image as PNG bytes (deterministic: no time or text chunks).
-public func encodePNG(_ image: Image) -> [UInt8] {
+public func encodePNG(_ image: Image, compression: PNGCompression = .fixedHuffman) -> [UInt8] {
     let colourType: UInt8 = image.channels == 4 ? 6 : 2
     let ihdr = bigEndian(UInt32(image.width)) + bigEndian(UInt32(image.height)) + [8, colourType, 0, 0, 0]
-    return pngSignature + chunk("IHDR", ihdr) + chunk("IDAT", zlibStored(image.scanlines())) + chunk("IEND", [])
+    return pngSignature + chunk("IHDR", ihdr) + chunk("IDAT", compression == .stored ? zlibStored(image.scanlines()) : zlibCompressed(image.scanlines())) + chunk("IEND", [])
 }
 
 /// One chunk read back from a PNG file.

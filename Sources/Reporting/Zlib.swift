@@ -1,6 +1,6 @@
 // A zlib stream (RFC 1950) holding DEFLATE stored blocks (RFC 1951 §3.2.4): no compression,
-// just framing, so a PNG is readable by any decoder. `inflateStored` reads such streams back
-// (and rejects compressed blocks by name) so tests can check PNG scanlines without Python.
+// just framing. `inflateZlib` reads back stored and fixed-Huffman streams (Deflate.swift) so
+// tests can check PNG scanlines without Python; dynamic-Huffman blocks are rejected by name.
 
 public struct ZlibError: Error, CustomStringConvertible, Equatable {
     public let message: String
@@ -26,30 +26,40 @@ public func zlibStored(_ data: [UInt8]) -> [UInt8] {
     return out
 }
 
-/// The payload of a zlib stream made of stored blocks; checks header, LEN/NLEN and Adler-32.
-public func inflateStored(_ stream: [UInt8]) throws -> [UInt8] {
+/// The payload of a zlib stream of stored and fixed-Huffman DEFLATE blocks; checks the header,
+/// LEN/NLEN and Adler-32. Dynamic-Huffman blocks (type 2, what zlib itself usually writes) are
+/// rejected by name: this reader exists to check graft's own output.
+public func inflateZlib(_ stream: [UInt8]) throws -> [UInt8] {
     guard stream.count >= 6 else { throw ZlibError(message: "zlib: stream of \(stream.count) bytes is shorter than header + trailer (6)") }
     let cmf = stream[0], flg = stream[1]
     guard cmf & 0x0F == 8 else { throw ZlibError(message: "zlib: compression method \(cmf & 0x0F), expected 8 (deflate)") }
     guard (UInt16(cmf) << 8 | UInt16(flg)) % 31 == 0 else { throw ZlibError(message: "zlib: header check bits wrong (0x\(String(cmf, radix: 16)) 0x\(String(flg, radix: 16)))") }
     guard flg & 0x20 == 0 else { throw ZlibError(message: "zlib: preset dictionary not supported") }
-    var pos = 2
+    var r = BitReader(stream, byteOffset: 2)
     var out: [UInt8] = []
     while true {
-        guard pos < stream.count else { throw ZlibError(message: "zlib: stream ends before the final block") }
-        let header = stream[pos]
-        let type = (header >> 1) & 3
-        guard type == 0 else { throw ZlibError(message: "zlib: block at byte \(pos) has type \(type); only stored blocks (type 0) can be read here") }
-        guard pos + 5 <= stream.count else { throw ZlibError(message: "zlib: truncated block header at byte \(pos)") }
-        let len = Int(stream[pos + 1]) | Int(stream[pos + 2]) << 8
-        let nlen = Int(stream[pos + 3]) | Int(stream[pos + 4]) << 8
-        guard len ^ nlen == 0xFFFF else { throw ZlibError(message: "zlib: block at byte \(pos): LEN \(len) and NLEN \(nlen) are not complements") }
-        pos += 5
-        guard pos + len <= stream.count else { throw ZlibError(message: "zlib: block at byte \(pos - 5) claims \(len) bytes, only \(stream.count - pos) remain") }
-        out += stream[pos..<(pos + len)]
-        pos += len
-        if header & 1 == 1 { break }
+        let blockStart = r.bytePosition
+        let final = try r.bit()
+        let type = try r.bits(2)
+        switch type {
+        case 0:
+            r.alignToByte()
+            let pos = r.bitPosition / 8
+            guard pos + 4 <= stream.count else { throw ZlibError(message: "zlib: truncated block header at byte \(blockStart)") }
+            let len = Int(stream[pos]) | Int(stream[pos + 1]) << 8
+            let nlen = Int(stream[pos + 2]) | Int(stream[pos + 3]) << 8
+            guard len ^ nlen == 0xFFFF else { throw ZlibError(message: "zlib: block at byte \(blockStart): LEN \(len) and NLEN \(nlen) are not complements") }
+            guard pos + 4 + len <= stream.count else { throw ZlibError(message: "zlib: block at byte \(blockStart) claims \(len) bytes, only \(stream.count - pos - 4) remain") }
+            out += stream[(pos + 4)..<(pos + 4 + len)]
+            r.bitPosition = (pos + 4 + len) * 8
+        case 1:
+            try inflateFixedBlock(&r, into: &out)
+        default:
+            throw ZlibError(message: "zlib: block at byte \(blockStart) has type \(type); only stored (0) and fixed-Huffman (1) blocks can be read here")
+        }
+        if final == 1 { break }
     }
+    let pos = r.bytePosition
     guard pos + 4 == stream.count else { throw ZlibError(message: "zlib: \(stream.count - pos) bytes after the final block, expected the 4-byte Adler-32") }
     let stored = UInt32(stream[pos]) << 24 | UInt32(stream[pos + 1]) << 16 | UInt32(stream[pos + 2]) << 8 | UInt32(stream[pos + 3])
     let actual = adler32(out)

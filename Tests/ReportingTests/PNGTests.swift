@@ -10,15 +10,16 @@ import Testing
         return img
     }
 
-    @Test func structure() throws {
-        let png = encodePNG(sample(channels: 3))
+    @Test(arguments: [PNGCompression.stored, .fixedHuffman])
+    func structure(compression: PNGCompression) throws {
+        let png = encodePNG(sample(channels: 3), compression: compression)
         #expect(Array(png[0..<8]) == [137, 80, 78, 71, 13, 10, 26, 10])
         let chunks = try readPNGChunks(png)
         #expect(chunks.map(\.type) == ["IHDR", "IDAT", "IEND"])
         #expect(chunks.allSatisfy { $0.crcMatches })
         #expect(chunks[0].data == [0, 0, 0, 3, 0, 0, 0, 2, 8, 2, 0, 0, 0])   // 3×2, depth 8, RGB, no interlace
         #expect(chunks[2].data.isEmpty && chunks[2].storedCRC == 0xAE42_6082)
-        let raw = try inflateStored(chunks[1].data)
+        let raw = try inflateZlib(chunks[1].data)
         #expect(raw == [0, 255, 0, 0, 0, 255, 0, 255, 255, 255,
                         0, 255, 255, 255, 255, 255, 255, 0, 0, 255])
     }
@@ -27,7 +28,7 @@ import Testing
         let png = encodePNG(sample(channels: 4))
         let chunks = try readPNGChunks(png)
         #expect(chunks[0].data[9] == 6)
-        let raw = try inflateStored(chunks[1].data)
+        let raw = try inflateZlib(chunks[1].data)
         #expect(raw.count == 2 * (1 + 3 * 4))
         #expect(Array(raw[1..<5]) == [255, 0, 0, 255])
     }

@@ -39,7 +39,7 @@ func parseXML(_ text: String) -> (error: String?, elements: [String]) {
         let unit = niceTicks(0, 1)
         #expect(unit.count == 6)
         #expect(zip(unit, [0, 0.2, 0.4, 0.6, 0.8, 1]).allSatisfy { abs($0 - $1) < 1e-12 })
-        #expect(niceTicks(0.05, 0.95) .count == 5)           // 0.2 … 0.8, inside the range only
+        #expect(niceTicks(0.05, 0.95).count == 4)            // 0.2 … 0.8, inside the range only
         #expect(niceTicks(0, 100) == [0, 20, 40, 60, 80, 100])
         #expect(niceTicks(3, 3) == [3])
         #expect(niceTicks(-1, 1).contains(0))

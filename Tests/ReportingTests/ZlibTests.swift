@@ -1,4 +1,4 @@
-// Tests for the stored-block zlib stream: framing, multi-block round trip, corruption errors.
+// Tests for the stored-block zlib stream and the reader: framing, multi-block round trip, corruption errors.
 import Testing
 @testable import Reporting
 
@@ -13,20 +13,20 @@ import Testing
         let data = (0..<150_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
         let z = zlibStored(data)
         #expect(z.count == 2 + 3 * 5 + data.count + 4)      // three blocks: 65535 + 65535 + 18930
-        #expect(try inflateStored(z) == data)
-        #expect(try inflateStored(zlibStored([])) == [])
+        #expect(try inflateZlib(z) == data)
+        #expect(try inflateZlib(zlibStored([])) == [])
     }
 
     @Test func corruptionIsDetected() {
         var z = zlibStored(Array("hello".utf8))
         z[8] ^= 1                                              // payload byte
-        do { _ = try inflateStored(z); Issue.record("expected an error") } catch { #expect("\(error)".contains("Adler-32 mismatch")) }
+        do { _ = try inflateZlib(z); Issue.record("expected an error") } catch { #expect("\(error)".contains("Adler-32 mismatch")) }
         var n = zlibStored(Array("hello".utf8))
         n[5] ^= 0xFF                                           // NLEN
-        #expect(throws: ZlibError.self) { try inflateStored(n) }
-        var compressed = zlibStored(Array("hello".utf8))
-        compressed[2] = 0x03                                   // BFINAL + fixed Huffman
-        do { _ = try inflateStored(compressed); Issue.record("expected an error") } catch { #expect("\(error)".contains("only stored blocks")) }
-        #expect(throws: ZlibError.self) { try inflateStored([0x78]) }
+        #expect(throws: ZlibError.self) { try inflateZlib(n) }
+        var dynamic = zlibStored(Array("hello".utf8))
+        dynamic[2] = 0x05                                      // BFINAL + dynamic Huffman
+        do { _ = try inflateZlib(dynamic); Issue.record("expected an error") } catch { #expect("\(error)".contains("type 2")) }
+        #expect(throws: ZlibError.self) { try inflateZlib([0x78]) }
     }
 }
