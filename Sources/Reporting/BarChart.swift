@@ -29,6 +29,9 @@ public struct BarChart: Sendable, Equatable {
         if let bad = present.first(where: { !$0.isFinite }) {
             throw ChartError(message: "bar chart \"\(title)\": non-finite value \(bad); use nil for a method that was not run")
         }
+        guard width >= 300, height >= 150, yRange.map({ $0.upperBound > $0.lowerBound }) ?? true else {
+            throw ChartError(message: "bar chart \"\(title)\": size \(width)×\(height) must be at least 300×150 and yRange non-empty (got \(String(describing: yRange)))")
+        }
         let lo = yRange?.lowerBound ?? min(0, present.min() ?? 0)
         var hi = yRange?.upperBound ?? max(present.max() ?? 1, lo + 1e-9)
         var ticks = niceTicks(lo, hi)

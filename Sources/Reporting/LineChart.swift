@@ -45,6 +45,9 @@ public struct LineChartLayout: Sendable {
         if let bad = pts.first(where: { !$0.x.isFinite || !$0.y.isFinite }) {
             throw ChartError(message: "line chart \"\(chart.title)\": non-finite point (\(bad.x), \(bad.y)); drop or fix it before plotting")
         }
+        guard chart.width >= 300, chart.height >= 150, chart.width <= 20_000, chart.height <= 20_000 else {
+            throw ChartError(message: "line chart \"\(chart.title)\": size \(chart.width)×\(chart.height) outside 300…20000 × 150…20000 (the legend and axes need room)")
+        }
         right = chart.width - 170
         bottom = chart.height - 52
         let xs = pts.map(\.x), ys = pts.map(\.y)

@@ -23,5 +23,7 @@ import Testing
         do { _ = try bad.svg(); Issue.record("expected an error") } catch { #expect("\(error)".contains("1 groups × 2 methods")) }
         let inf = BarChart(title: "b", yLabel: "", groups: ["a"], methods: ["x"], values: [[.infinity]])
         #expect(throws: ChartError.self) { try inf.svg() }
+        let flat = BarChart(title: "b", yLabel: "", groups: ["a"], methods: ["x"], values: [[1]], yRange: 1...1)
+        #expect(throws: ChartError.self) { try flat.svg() }
     }
 }

@@ -39,5 +39,9 @@ import Testing
         #expect(throws: ChartError.self) { try empty.svg() }
         let nan = LineChart(title: "n", xLabel: "", yLabel: "", series: [Series(name: "s", points: [.init(0, .nan)])])
         do { _ = try nan.svg(); Issue.record("expected an error") } catch { #expect("\(error)".contains("non-finite")) }
+        var tiny = chart
+        tiny.width = 100
+        #expect(throws: ChartError.self) { try tiny.svg() }
+        #expect(throws: ChartError.self) { try tiny.rasterise() }
     }
 }
