@@ -1,0 +1,49 @@
+// The "decoded variables" figure (the paper's Figure 6): input tokens along the top, one row per
+// RASP variable, and in each cell the value decoded from the residual stream at that position,
+// optionally shaded (e.g. green when it matches the compiled model, red when it does not).
+
+public struct DecodedGrid: Sendable, Equatable {
+    public struct Entry: Sendable, Equatable {
+        public var text: String
+        public var fill: RGB?
+        public init(_ text: String, fill: RGB? = nil) { self.text = text; self.fill = fill }
+    }
+    public var title: String
+    public var tokens: [String]            // columns
+    public var variables: [String]         // rows
+    public var cells: [[Entry]]            // cells[variable][token]
+    public var cellWidth: Double = 56
+    public var cellHeight: Double = 22
+
+    public init(title: String, tokens: [String], variables: [String], cells: [[Entry]]) {
+        self.title = title; self.tokens = tokens; self.variables = variables; self.cells = cells
+    }
+
+    /// Standard shades for agreement and disagreement.
+    public static let agree = RGB(199, 233, 192), disagree = RGB(252, 187, 161)
+
+    public func svg() throws -> String {
+        guard cells.count == variables.count, cells.allSatisfy({ $0.count == tokens.count }) else {
+            throw ChartError(message: "decoded grid \"\(title)\": cells must be \(variables.count) variables × \(tokens.count) tokens; got rows of \(cells.map(\.count))")
+        }
+        let left = 14 + 7 * Double(variables.map(\.count).max() ?? 0), top = 56.0
+        let width = left + Double(tokens.count) * cellWidth + 10
+        let height = top + Double(variables.count) * cellHeight + 10
+        var doc = SVGDocument(width: width, height: height)
+        doc.rect(x: 0, y: 0, width: width, height: height, fill: RGB(255, 255, 255))
+        doc.text(title, x: 6, y: 20, size: 14)
+        for (c, tok) in tokens.enumerated() {
+            doc.text(tok, x: left + (Double(c) + 0.5) * cellWidth, y: top - 8, anchor: "middle")
+        }
+        for (r, name) in variables.enumerated() {
+            let y = top + Double(r) * cellHeight
+            doc.text(name, x: left - 6, y: y + cellHeight * 0.7, anchor: "end")
+            for (c, entry) in cells[r].enumerated() {
+                let x = left + Double(c) * cellWidth
+                doc.rect(x: x, y: y, width: cellWidth, height: cellHeight, fill: entry.fill ?? RGB(255, 255, 255), stroke: RGB(170, 170, 170))
+                doc.text(entry.text, x: x + cellWidth / 2, y: y + cellHeight * 0.7, size: 10, anchor: "middle")
+            }
+        }
+        return doc.render()
+    }
+}

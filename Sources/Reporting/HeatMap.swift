@@ -1,0 +1,139 @@
+// Heat maps of a matrix (residual streams: tokens × dimensions, the paper's Figures 4–5) with
+// row and column labels and a colour bar. Colours are quantised to a fixed number of levels so
+// that a 1280-column row becomes one <rect> per run of equal colour, not one per cell.
+
+/// A dense row-major matrix of values.
+public struct Matrix: Sendable, Equatable {
+    public let rows: Int, columns: Int
+    public var values: [Double]      // [rows * columns], row-major
+    public init(rows: Int, columns: Int, values: [Double]) throws {
+        guard rows > 0, columns > 0, values.count == rows * columns else {
+            throw ChartError(message: "matrix: \(rows)×\(columns) needs \(rows * columns) values, got \(values.count)")
+        }
+        self.rows = rows; self.columns = columns; self.values = values
+    }
+    public subscript(r: Int, c: Int) -> Double { values[r * columns + c] }
+}
+
+/// How values become colours.
+public enum ColourScale: Sendable, Equatable {
+    /// Blue at -limit, white at 0, red at +limit (signed activations).
+    case diverging(limit: Double)
+    /// White at `low`, dark blue at `high` (magnitudes, probabilities).
+    case sequential(low: Double, high: Double)
+
+    /// The scale's range as (low, high).
+    public var bounds: (Double, Double) {
+        switch self {
+        case .diverging(let l): return (-l, l)
+        case .sequential(let lo, let hi): return (lo, hi)
+        }
+    }
+
+    /// Position of `v` in [0, 1] (clamped); NaN maps to 0.5.
+    public func fraction(_ v: Double) -> Double {
+        let (lo, hi) = bounds
+        guard !v.isNaN, hi > lo else { return 0.5 }
+        return max(0, min(1, (v - lo) / (hi - lo)))
+    }
+
+    /// The colour of fraction `t` in [0, 1].
+    public func colour(atFraction t: Double) -> RGB {
+        switch self {
+        case .diverging:
+            // 0 → (33,102,172) blue, 0.5 → white, 1 → (178,24,43) red.
+            return t < 0.5 ? mix(RGB(33, 102, 172), RGB(255, 255, 255), t * 2)
+                           : mix(RGB(255, 255, 255), RGB(178, 24, 43), (t - 0.5) * 2)
+        case .sequential:
+            return mix(RGB(255, 255, 255), RGB(8, 48, 107), t)
+        }
+    }
+
+    /// The colour of `v`, quantised to `levels` steps (levels ≥ 2; odd keeps an exact middle).
+    public func colour(_ v: Double, levels: Int = 33) -> RGB {
+        let n = Double(max(2, levels) - 1)
+        return colour(atFraction: (fraction(v) * n).rounded() / n)
+    }
+
+    /// A symmetric diverging scale fitted to the largest magnitude in `values` (1 when all are 0).
+    public static func fittedDiverging(_ values: [Double]) -> ColourScale {
+        let m = values.lazy.filter(\.isFinite).map(abs).max() ?? 0
+        return .diverging(limit: m > 0 ? m : 1)
+    }
+}
+
+/// Linear interpolation between two colours, rounded to the nearest channel value.
+public func mix(_ a: RGB, _ b: RGB, _ t: Double) -> RGB {
+    func ch(_ x: UInt8, _ y: UInt8) -> UInt8 { UInt8((Double(x) + (Double(y) - Double(x)) * t).rounded()) }
+    return RGB(ch(a.r, b.r), ch(a.g, b.g), ch(a.b, b.b))
+}
+
+public struct HeatMap: Sendable, Equatable {
+    public var title: String
+    public var matrix: Matrix
+    public var rowLabels: [String]                 // one per row (tokens), or empty
+    public var columnLabels: [Int: String]         // sparse: column index → label (e.g. every 128th dim)
+    public var scale: ColourScale
+    public var levels: Int = 33
+    public var cellWidth: Double = 1
+    public var cellHeight: Double = 12
+
+    public init(title: String, matrix: Matrix, rowLabels: [String] = [], columnLabels: [Int: String] = [:],
+                scale: ColourScale? = nil) {
+        self.title = title; self.matrix = matrix; self.rowLabels = rowLabels; self.columnLabels = columnLabels
+        self.scale = scale ?? .fittedDiverging(matrix.values)
+    }
+
+    /// Runs of equal quantised colour along row `r`: (first column, length, colour).
+    public func runs(row r: Int) -> [(start: Int, length: Int, colour: RGB)] {
+        var out: [(Int, Int, RGB)] = []
+        for c in 0..<matrix.columns {
+            let col = scale.colour(matrix[r, c], levels: levels)
+            if let last = out.last, last.2 == col { out[out.count - 1].1 += 1 } else { out.append((c, 1, col)) }
+        }
+        return out.map { (start: $0.0, length: $0.1, colour: $0.2) }
+    }
+
+    public func svg() throws -> String {
+        guard rowLabels.isEmpty || rowLabels.count == matrix.rows else {
+            throw ChartError(message: "heat map \"\(title)\": \(rowLabels.count) row labels for \(matrix.rows) rows")
+        }
+        if let bad = columnLabels.keys.first(where: { $0 < 0 || $0 >= matrix.columns }) {
+            throw ChartError(message: "heat map \"\(title)\": column label at \(bad) outside 0..<\(matrix.columns)")
+        }
+        let labelWidth = rowLabels.isEmpty ? 10.0 : 10 + 7 * Double(rowLabels.map(\.count).max() ?? 0)
+        let left = labelWidth, top = 32.0
+        let gridW = Double(matrix.columns) * cellWidth, gridH = Double(matrix.rows) * cellHeight
+        let width = left + gridW + 90, height = top + gridH + 40
+        var doc = SVGDocument(width: width, height: height)
+        doc.rect(x: 0, y: 0, width: width, height: height, fill: RGB(255, 255, 255))
+        doc.text(title, x: left, y: 20, size: 14)
+        doc.raw("<g shape-rendering=\"crispEdges\">")
+        for r in 0..<matrix.rows {
+            for run in runs(row: r) {
+                doc.rect(x: left + Double(run.start) * cellWidth, y: top + Double(r) * cellHeight,
+                         width: Double(run.length) * cellWidth, height: cellHeight, fill: run.colour)
+            }
+        }
+        doc.raw("</g>")
+        for (r, label) in rowLabels.enumerated() {
+            doc.text(label, x: left - 4, y: top + (Double(r) + 0.75) * cellHeight, size: min(11, cellHeight), anchor: "end")
+        }
+        for c in columnLabels.keys.sorted() {
+            let x = left + (Double(c) + 0.5) * cellWidth
+            doc.line(x1: x, y1: top + gridH, x2: x, y2: top + gridH + 4, stroke: RGB(0, 0, 0))
+            doc.text(columnLabels[c]!, x: x, y: top + gridH + 16, anchor: "middle")
+        }
+        // Colour bar: one rect per level, high at the top.
+        let barX = left + gridW + 16, n = max(2, levels)
+        let barH = max(gridH, 60), stepH = barH / Double(n)
+        for i in 0..<n {
+            let t = Double(n - 1 - i) / Double(n - 1)
+            doc.rect(x: barX, y: top + Double(i) * stepH, width: 12, height: stepH, fill: scale.colour(atFraction: t))
+        }
+        let (lo, hi) = scale.bounds
+        doc.text(svgNumber(hi), x: barX + 16, y: top + 8, size: 10)
+        doc.text(svgNumber(lo), x: barX + 16, y: top + barH, size: 10)
+        return doc.render()
+    }
+}
