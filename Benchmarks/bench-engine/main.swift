@@ -1,18 +1,22 @@
 // bench-engine: speed of graft's numeric engine on the SmolLM2-135M shape (random init: timing
 // only). Prints the OpenBLAS core, sgemm GFLOP/s on the training shapes, forward tokens/s at
-// 12×70, and one paper-shaped training step (METHOD §3.2). Usage: bench-engine [threads] [steps]
+// 12×70, and one paper-shaped training step (METHOD §3.2).
+// Usage: bench-engine [threads] [steps] [sgemm]   ("sgemm": stop after the sgemm figures)
 import Engine
 import Foundation
 import LM
 import Support
 import Tensor
 
+/// Prints and flushes at once, so figures show up even when a run is cut short.
+func say(_ line: String) { print(line); fflush(nil) }
+
 let args = CommandLine.arguments
 let threads = args.count > 1 ? Int(args[1]) ?? 2 : 2
 let steps = args.count > 2 ? Int(args[2]) ?? 3 : 3
 Threads.set(threads)
-print("threads \(threads), OpenBLAS core \(Threads.blasCoreName) (OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "unset"))")
-print("OpenBLAS config: \(Threads.blasConfig)")
+say("threads \(threads), OpenBLAS core \(Threads.blasCoreName) (OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "unset"))")
+say("OpenBLAS config: \(Threads.blasConfig)")
 
 func time(_ body: () throws -> Void) rethrows -> Double {
     let t0 = monotonicSeconds(); try body(); return monotonicSeconds() - t0
@@ -40,15 +44,16 @@ for (name, ta, tb, m, nn, k) in shapes {
     }
     let gf = 2 * Double(m * nn * k) / best / 1e9
     peak = max(peak, gf)
-    print(String(format: "sgemm %@  %7.1f GFLOP/s", name, gf))
+    say(String(format: "sgemm %@  %7.1f GFLOP/s", name, gf))
 }
-print(String(format: "sgemm peak (best of the training shapes): %.1f GFLOP/s", peak))
+say(String(format: "sgemm peak (best of the training shapes): %.1f GFLOP/s", peak))
+if args.count > 3 && args[3] == "sgemm" { exit(0) }
 
 // MARK: - model
 let config = ModelConfig.smolLM2_135M
 let student = try TransformerLM(randomlyInitialized: config, seed: 1)
 let teacher = student.copy()
-print("model: SmolLM2-135M shape, random init (timing only), \(student.params.parameterCount) parameters")
+say("model: SmolLM2-135M shape, random init (timing only), \(student.params.parameterCount) parameters")
 
 func flopsPerToken(_ t: Int) -> Double {   // forward matmul FLOPs per token (attention computed over full T×T)
     let he = config.nHeads * config.headDim, ke = config.nKVHeads * config.headDim
@@ -63,7 +68,7 @@ let text = batch(12, 70), task = batch(12, 40)
 _ = try teacher.forward(text, batch: 12, seq: 70)
 var fwdBest = Double.infinity
 for _ in 0..<3 { fwdBest = min(fwdBest, try time { _ = try teacher.forward(text, batch: 12, seq: 70) }) }
-print(String(format: "forward 12×70 (inference): %.3f s, %.0f tokens/s, %.1f GFLOP/s",
+say(String(format: "forward 12×70 (inference): %.3f s, %.0f tokens/s, %.1f GFLOP/s",
              fwdBest, 840 / fwdBest, 840 * flopsPerToken(70) / fwdBest / 1e9))
 
 // MARK: - one paper-shaped training step
@@ -107,8 +112,8 @@ parts = [:]
 var stepBest = Double.infinity
 for _ in 0..<steps { stepBest = min(stepBest, try time { try trainingStep() }) }
 let stepFlops = 3 * (480 * flopsPerToken(40) + 840 * flopsPerToken(70)) + 840 * flopsPerToken(70)
-print(String(format: "training step (student fwd+bwd 12×40 task + 12×70 text, teacher fwd 12×70, AdamW): best %.2f s of %d, %.1f GFLOP/s (%.2f TFLOP/step), %.0f%% of sgemm peak",
+say(String(format: "training step (student fwd+bwd 12×40 task + 12×70 text, teacher fwd 12×70, AdamW): best %.2f s of %d, %.1f GFLOP/s (%.2f TFLOP/step), %.0f%% of sgemm peak",
              stepBest, steps, stepFlops / stepBest / 1e9, stepFlops / 1e12, 100 * stepFlops / stepBest / 1e9 / peak))
-for (k, s) in parts.sorted(by: { $0.value > $1.value }) { print(String(format: "  %-14@ %.2f s/step", k, s / Double(steps))) }
-print(String(format: "vs PyTorch 12.9 s/step (DESIGN §4a): %.2f× faster", 12.9 / stepBest))
-print(String(format: "peak RSS %.2f GB", Double(peakResidentBytes()) / 1e9))
+for (k, s) in parts.sorted(by: { $0.value > $1.value }) { say(String(format: "  %-14@ %.2f s/step", k, s / Double(steps))) }
+say(String(format: "vs PyTorch 12.9 s/step (DESIGN §4a): %.2f× faster", 12.9 / stepBest))
+say(String(format: "peak RSS %.2f GB", Double(peakResidentBytes()) / 1e9))
