@@ -78,7 +78,6 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], swiftSettings: numericSettings),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Tensor"], swiftSettings: numericSettings),
         .testTarget(name: "LMModelTests", dependencies: ["LM", "Engine", "Tensor", "Support"], swiftSettings: numericSettings),
-        .testTarget(name: "CompilerTests", dependencies: ["Compiler", "Craft", "RASP"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
 
         // MARK: - Benchmarks (release builds; print figures, assert nothing)
