@@ -49,12 +49,15 @@ let package = Package(
         .target(name: "LM", dependencies: ["Engine", "Tensor", "SafeTensors", "CArchive", "Support"],
                 swiftSettings: numericSettings),
 
+        // MARK: - Task data and evaluation corpora
+        .target(name: "Tasks", dependencies: ["CArchive", "Support", crypto]),
+
         // MARK: - The runner
         .target(name: "Pipeline", dependencies: ["Artifacts", "Support", "CArchive", crypto]),
 
         // MARK: - Executables (one short file each over a library call)
         .executableTarget(name: "pipeline", dependencies: ["Pipeline", argumentParser]),
-        .executableTarget(name: "generate-data", dependencies: [argumentParser]),
+        .executableTarget(name: "generate-data", dependencies: ["Tasks", "Support", argumentParser]),
         .executableTarget(name: "compile-rasp", dependencies: ["Compiler", "Artifacts", "SafeTensors", argumentParser]),
         .executableTarget(name: "distill", dependencies: [argumentParser]),
         .executableTarget(name: "evaluate", dependencies: [argumentParser]),
@@ -65,5 +68,6 @@ let package = Package(
         // MARK: - Tests, one target per library
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
+        .testTarget(name: "TasksTests", dependencies: ["Tasks", "Support"]),
     ]
 )
