@@ -47,10 +47,21 @@ struct TaskCommand: ParsableCommand {
 }
 
 struct CorporaCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "corpora", abstract: "Evaluation corpora from vendor/packages.")
+    static let configuration = CommandConfiguration(commandName: "corpora", abstract: "Evaluation corpora and general text from vendor/packages.")
     @Option(help: "Folder with the downloaded packages.") var packages: String = "vendor/packages"
+    @Option(help: "SST-2 validation JSONL path.") var outSst2: String
+    @Option(help: "MRPC validation JSONL path.") var outMrpc: String
+    @Option(help: "LAMBADA passages JSONL path.") var outLambada: String
+    @Option(help: "Shakespeare text path.") var outShakespeare: String
+    @Option(help: "General-text documents JSONL path.") var outDocuments: String
+    @Option(help: "Corpora card JSON path.") var outCard: String
+    @Option(help: "Corpora card Markdown path.") var outCardMd: String?
+
     func run() throws {
-        throw ValidationError("corpora: not implemented yet")
+        let card = try writeCorpora(packages: packages, outputs: CorporaOutputs(
+            sst2: outSst2, mrpc: outMrpc, lambada: outLambada, shakespeare: outShakespeare,
+            documents: outDocuments, card: outCard, cardMarkdown: outCardMd), progress: true)
+        print(card.corpora.map { "\($0.name): \($0.records)" }.joined(separator: ", "))
     }
 }
 

@@ -1,7 +1,7 @@
 // A small Arrow IPC *stream* reader, written from the Arrow columnar format spec: messages are
 // 0xFFFFFFFF, int32 metadata length, a flatbuffer Message (Schema or RecordBatch), then the
 // body. Only what the Hugging Face dataset files need: Utf8/LargeUtf8 and signed/unsigned
-// integer columns, no compression, no dictionaries; anything else is a clear error.
+// integer columns (booleans read as 0/1 integers), no compression, no dictionaries; anything else is a clear error.
 
 public enum ArrowColumn: Sendable, Equatable {
     case strings([String])
@@ -31,7 +31,7 @@ public struct ArrowError: Error, CustomStringConvertible {
     public let description: String
 }
 
-enum ArrowType { case utf8, largeUtf8, int(bits: Int, signed: Bool) }
+enum ArrowType { case utf8, largeUtf8, int(bits: Int, signed: Bool), bool }
 
 /// Reads every record batch of an Arrow IPC stream and concatenates the columns.
 public func readArrowStream(_ bytes: [UInt8], file: String) throws -> ArrowTable {
@@ -72,6 +72,7 @@ public func readArrowStream(_ bytes: [UInt8], file: String) throws -> ArrowTable
                 switch tt {
                 case 5: types.append(.utf8)
                 case 20: types.append(.largeUtf8)
+                case 6: types.append(.bool)
                 case 2:
                     guard let it = try f.table(3) else { throw fail("Int type without parameters") }
                     types.append(.int(bits: Int(try it.i32(0)), signed: try it.u8(1) != 0))
@@ -80,7 +81,9 @@ public func readArrowStream(_ bytes: [UInt8], file: String) throws -> ArrowTable
                 }
                 if !(try f.tables(5)).isEmpty { throw ArrowError(description: "\(file): nested column '\(names.last!)' not supported") }
             }
-            columns = types.map { t in if case .int = t { .integers([]) } else { .strings([]) } }
+            columns = types.map { t in
+                switch t { case .int, .bool: .integers([]); case .utf8, .largeUtf8: .strings([]) }
+            }
             sawSchema = true
         case 3:   // RecordBatch
             guard sawSchema else { throw fail("record batch before schema") }
@@ -116,6 +119,11 @@ public func readArrowStream(_ bytes: [UInt8], file: String) throws -> ArrowTable
                         out.append(isNull(i) ? "" : String(decoding: bytes[(data.lowerBound + a)..<(data.lowerBound + e)], as: UTF8.self))
                     }
                     if case .strings(let prev) = columns[c] { columns[c] = .strings(prev + out) }
+                case .bool:
+                    let data = try buffer()
+                    guard data.count * 8 >= n else { throw fail("boolean buffer too short in column '\(names[c])'") }
+                    let out = (0..<n).map { i in Int64(bytes[data.lowerBound + i / 8] >> UInt8(i % 8) & 1) }
+                    if case .integers(let prev) = columns[c] { columns[c] = .integers(prev + out) }
                 case .int(let bits, let signed):
                     let data = try buffer()
                     let w = bits / 8
