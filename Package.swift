@@ -50,7 +50,7 @@ let package = Package(
                 swiftSettings: numericSettings),
 
         // MARK: - Task data and evaluation corpora
-        .target(name: "Tasks", dependencies: ["CArchive", "Support", crypto]),
+        .target(name: "Tasks", dependencies: ["CArchive", "Support", "LM", crypto]),
 
         // MARK: - The runner
         .target(name: "Pipeline", dependencies: ["Artifacts", "Support", "CArchive", crypto]),
@@ -69,5 +69,13 @@ let package = Package(
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "TasksTests", dependencies: ["Tasks", "Support"]),
+        .testTarget(name: "LMLoaderTests", dependencies: ["LM", "SafeTensors", "Support"]),
+        .testTarget(name: "LMTokenizerTests", dependencies: ["LM", "Support"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor"], swiftSettings: numericSettings),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Tensor"], swiftSettings: numericSettings),
+        .testTarget(name: "LMModelTests", dependencies: ["LM", "Engine", "Tensor", "Support"], swiftSettings: numericSettings),
+
+        // MARK: - Benchmarks (release builds, print figures, no asserts)
+        .executableTarget(name: "bench-engine", dependencies: ["LM", "Engine", "Tensor", "Support"], path: "Benchmarks/bench-engine", swiftSettings: numericSettings),
     ]
 )

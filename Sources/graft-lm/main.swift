@@ -1,9 +1,21 @@
-// `graft-lm`: not built yet; the command exits non-zero and writes nothing.
+// `graft-lm`: the language model from the command line: tokenize, generate, logits, bench.
+// Each subcommand is a thin layer over LM library calls.
 import ArgumentParser
 
 struct GraftLm: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "graft-lm", abstract: "Not implemented yet.")
-    func run() throws { throw ValidationError("graft-lm is not implemented yet (see the project's open issues)") }
+    static let configuration = CommandConfiguration(
+        commandName: "graft-lm",
+        abstract: "Load graft's base language model: tokenize, generate, logits, bench.",
+        subcommands: [Tokenize.self, Generate.self, Logits.self, Bench.self])
+}
+
+/// `--model` and the repository root, shared by every subcommand.
+struct ModelOptions: ParsableArguments {
+    @Option(help: "'default' (SmolLM2-135M-Instruct from vendor/packages), a .gguf file, or a Hugging Face folder.")
+    var model: String = "default"
+
+    @Option(help: "Repository root holding vendor/ (for --model default).")
+    var root: String = "."
 }
 
 GraftLm.main()

@@ -1,0 +1,179 @@
+// A language model of either family (Llama / GPT-2) built from ModelConfig and one contiguous
+// parameter store: forward returning logits and every residual, residual hooks (replace a
+// block's output by f(h)), and backward from dlogits and from gradients on residuals.
+// Residual i is the input of block i (HF hidden_states[i]): 0 = embeddings, L = last block's output.
+// Legend: B batch, T positions, N = B·T, D width, V vocab, L blocks.
+import Engine
+import Tensor
+
+public struct ModelInputError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// Options of one forward pass.
+public struct ForwardOptions {
+    /// Keep every layer's activations so that `backward` can run (a frozen teacher passes false).
+    public var training: Bool
+    /// Replace the output of block `afterBlock` (i.e. residual afterBlock+1) by hook(output).
+    public var hook: (afterBlock: Int, hook: ResidualHook)?
+    /// Compute logits (the LM head is the most expensive matmul; reading residuals may skip it).
+    public var computeLogits: Bool
+    public init(training: Bool = false, hook: (afterBlock: Int, hook: ResidualHook)? = nil, computeLogits: Bool = true) {
+        self.training = training; self.hook = hook; self.computeLogits = computeLogits
+    }
+}
+
+/// What a forward pass leaves. Pointers stay valid until the next forward of the same model.
+public struct ForwardOutput {
+    public let batch: Int, seq: Int, vocab: Int, dModel: Int
+    /// [N, V] logits; a caller may overwrite them with dlogits before `backward`.
+    public let logits: UnsafeMutablePointer<Float>
+    let residualPointers: [UnsafeMutablePointer<Float>]
+    /// [N, D] residual i (0...L), after any hook.
+    public func residual(_ i: Int) -> UnsafeMutablePointer<Float> { residualPointers[i] }
+    public var tokens: Int { batch * seq }
+}
+
+public final class TransformerLM: @unchecked Sendable {
+    public let config: ModelConfig
+    public let params: ParameterStore
+    let rope: RoPETable?
+    var layers: [LayerParams] = []
+    let arena: ActivationArena
+    private var last: (b: Int, t: Int, training: Bool, tokens: [Int32], hook: (afterBlock: Int, hook: ResidualHook)?, logits: Bool)?
+
+    /// A model with `weights` from a loader (HF names and layouts); any mismatch with the config is
+    /// one error naming every offending tensor.
+    public convenience init(config: ModelConfig, weights: [String: HostTensor]) throws {
+        self.init(config: config, store: try loadParameters(config, weights))
+    }
+
+    /// A randomly initialised model (tests and timing only).
+    public convenience init(randomlyInitialized config: ModelConfig, seed: UInt64) throws {
+        try config.validate()
+        self.init(config: config, store: randomParameters(config, seed: seed))
+    }
+
+    /// A model over `store`, which must have `parameterTable(config)`'s layout (e.g. a teacher copy).
+    public init(config: ModelConfig, store: ParameterStore) {
+        self.config = config
+        self.params = store
+        precondition(store.entries.map(\.name) == parameterTable(config).map(\.name), "TransformerLM: store layout differs from config")
+        rope = config.family == .llama
+            ? RoPETable(headDim: config.headDim, positions: config.contextLength, theta: config.ropeTheta) : nil
+        arena = ActivationArena(config: config)
+        let table = parameterTable(config)
+        let perLayer = config.family == .llama ? 9 : 12
+        let first = 1 + (config.family == .gpt2 ? 1 : 0)
+        for l in 0..<config.nLayers {
+            let names = table[(first + l * perLayer)..<(first + (l + 1) * perLayer)].map(\.name)
+            layers.append(LayerParams(w: names.map { store.value($0) }, g: names.map { store.grad($0) }))
+        }
+    }
+
+    /// A frozen copy with its own parameter store (the teacher of the KL loss).
+    public func copy() -> TransformerLM {
+        let store = ParameterStore(parameterTable(config))
+        store.copyValues(from: params)
+        return TransformerLM(config: config, store: store)
+    }
+
+    var embedding: String { config.family == .llama ? WeightNames.Llama.embedding : WeightNames.GPT2.tokenEmbedding }
+    var headWeight: String {
+        config.family == .gpt2 || config.tiedEmbeddings ? embedding : WeightNames.Llama.lmHead
+    }
+    var finalNorm: (w: String, b: String?) {
+        config.family == .llama ? (WeightNames.Llama.finalNorm, nil)
+            : (WeightNames.GPT2.finalNorm + ".weight", WeightNames.GPT2.finalNorm + ".bias")
+    }
+
+    func checkTokens(_ tokens: [Int32], b: Int, t: Int, positionOffset: Int = 0) throws {
+        guard b > 0, t > 0, tokens.count == b * t else {
+            throw ModelInputError(description: "model input: \(tokens.count) token ids do not form a batch of \(b) × \(t)")
+        }
+        guard positionOffset + t <= config.contextLength else {
+            throw ModelInputError(description: "model input: \(positionOffset + t) positions exceed the context length \(config.contextLength)")
+        }
+        if let bad = tokens.firstIndex(where: { $0 < 0 || Int($0) >= config.vocabSize }) {
+            throw ModelInputError(description: "model input: token id \(tokens[bad]) at index \(bad) is outside the vocabulary 0..<\(config.vocabSize)")
+        }
+    }
+
+    /// Runs the model on `tokens` (row-major [batch, seq]).
+    public func forward(_ tokens: [Int32], batch b: Int, seq t: Int, options: ForwardOptions = ForwardOptions()) throws -> ForwardOutput {
+        try checkTokens(tokens, b: b, t: t)
+        if let h = options.hook, !(0..<config.nLayers).contains(h.afterBlock) {
+            throw ModelInputError(description: "residual hook after block \(h.afterBlock): the model has blocks 0..<\(config.nLayers)")
+        }
+        let c = config, n = b * t, d = c.dModel
+        arena.ensure(b: b, t: t, slots: options.training ? c.nLayers : 1, backward: options.training)
+        let res = arena.residuals.map(\.pointer)
+        tokens.withUnsafeBufferPointer { ids in
+            embeddingForward(res[0], ids: ids.baseAddress!, wte: params.value(embedding),
+                             wpe: c.family == .gpt2 ? params.value(WeightNames.GPT2.positionEmbedding) : nil, b: b, t: t, d: d)
+        }
+        for l in 0..<c.nLayers {
+            let s = arena.slot(options.training ? l : 0, b: b, t: t)
+            let hooked = options.hook?.afterBlock == l
+            let out = hooked ? arena.preHook.pointer : res[l + 1]
+            let kv = KVPlacement(kWrite: s.k, vWrite: s.v, kRead: s.k, vRead: s.v,
+                                 shape: AttentionShape(b: b, tq: t, tk: t, heads: c.nHeads, kvHeads: c.nKVHeads, headDim: c.headDim),
+                                 positionOffset: 0)
+            blockForward(l, x: res[l], out: out, s: s, kv: kv, b: b, t: t)
+            if hooked { options.hook!.hook.forward(res[l + 1], arena.preHook.pointer, b: b, t: t, d: d) }
+        }
+        if options.computeLogits { headForward(res[c.nLayers], n: n) }
+        last = (b, t, options.training, tokens, options.hook, options.computeLogits)
+        return ForwardOutput(batch: b, seq: t, vocab: c.vocabSize, dModel: d, logits: arena.logits.pointer, residualPointers: res)
+    }
+
+    /// logits[N,V] = norm(x[N,D]) · Wᵀ
+    func headForward(_ x: UnsafePointer<Float>, n: Int) {
+        let c = config, d = c.dModel, lnf = arena.lnf.pointer, mean = lnf + n * d, rstd = mean + n
+        if let bias = finalNorm.b {
+            layerNormForward(lnf, mean: mean, rstd: rstd, x, params.value(finalNorm.w), params.value(bias), n: n, d: d, eps: c.normEps)
+        } else {
+            rmsNormForward(lnf, rstd: rstd, x, params.value(finalNorm.w), n: n, d: d, eps: c.normEps)
+        }
+        linearForward(arena.logits.pointer, lnf, params.value(headWeight), nil, layout: .outIn, n: n, i: d, o: c.vocabSize)
+    }
+
+    /// Backward of the last (training) forward. `dlogits` [N,V] may be nil (no loss on logits);
+    /// `residualGrads[i]` [N,D] is added to the gradient of residual i. Gradients accumulate into
+    /// `params.grads` (zero them once per step).
+    public func backward(dlogits: UnsafePointer<Float>?, residualGrads: [Int: UnsafePointer<Float>] = [:]) {
+        guard let last, last.training else { preconditionFailure("TransformerLM.backward: the last forward was not a training forward") }
+        precondition(dlogits == nil || last.logits, "TransformerLM.backward: dlogits given but the forward computed no logits")
+        let c = config, b = last.b, t = last.t, n = b * t, d = c.dModel
+        precondition(residualGrads.keys.allSatisfy { (0...c.nLayers).contains($0) }, "backward: residual index out of range")
+        let res = arena.residuals.map(\.pointer), dres = arena.dres.pointer
+        dres.update(repeating: 0, count: n * d)
+        if let dlogits {
+            let lnf = arena.lnf.pointer, mean = lnf + n * d, rstd = mean + n, dln = arena.dln.pointer
+            linearBackward(dx: dln, dw: params.grad(headWeight), db: nil, dy: dlogits, x: lnf, w: params.value(headWeight),
+                           layout: .outIn, n: n, i: d, o: c.vocabSize)
+            if let bias = finalNorm.b {
+                layerNormBackward(dx: dres, dw: params.grad(finalNorm.w), db: params.grad(bias), dy: dln, x: res[c.nLayers],
+                                  w: params.value(finalNorm.w), mean: mean, rstd: rstd, n: n, d: d, accumulate: false)
+            } else {
+                rmsNormBackward(dx: dres, dw: params.grad(finalNorm.w), dy: dln, x: res[c.nLayers], w: params.value(finalNorm.w),
+                                rstd: rstd, n: n, d: d, accumulate: false)
+            }
+        }
+        if let g = residualGrads[c.nLayers] { addInPlace(dres, g, n * d) }
+        for l in stride(from: c.nLayers - 1, through: 0, by: -1) {
+            if let h = last.hook, h.afterBlock == l {
+                let tmp = arena.dln.pointer
+                h.hook.backward(tmp, dres, arena.preHook.pointer, b: b, t: t, d: d)
+                dres.update(from: tmp, count: n * d)
+            }
+            blockBackward(l, x: res[l], s: arena.slot(l, b: b, t: t), dres: dres, b: b, t: t)
+            if let g = residualGrads[l] { addInPlace(dres, g, n * d) }
+        }
+        last.tokens.withUnsafeBufferPointer { ids in
+            embeddingBackward(dwte: params.grad(embedding),
+                              dwpe: c.family == .gpt2 ? params.grad(WeightNames.GPT2.positionEmbedding) : nil,
+                              dout: dres, ids: ids.baseAddress!, b: b, t: t, d: d)
+        }
+    }
+}

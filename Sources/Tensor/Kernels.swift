@@ -1,0 +1,100 @@
+// Vectorised element-wise kernels over raw Float32 pointers (SIMD16 main loop, scalar tail),
+// and a vectorised exp used by softmax. Legend: n = element count.
+import Foundation
+
+@inline(__always) private func load16(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
+}
+@inline(__always) private func store16(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
+}
+
+/// y[n] += x[n]
+public func addInPlace(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ n: Int) {
+    var i = 0
+    while i + 16 <= n { store16(load16(y + i) + load16(x + i), y + i); i += 16 }
+    while i < n { y[i] += x[i]; i += 1 }
+}
+
+/// y[n] += a · x[n]
+public func axpy(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+    var i = 0
+    let av = SIMD16<Float>(repeating: a)
+    while i + 16 <= n { store16(load16(y + i) + av * load16(x + i), y + i); i += 16 }
+    while i < n { y[i] += a * x[i]; i += 1 }
+}
+
+/// out[n] = a[n] + b[n]
+public func add(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, _ n: Int) {
+    var i = 0
+    while i + 16 <= n { store16(load16(a + i) + load16(b + i), out + i); i += 16 }
+    while i < n { out[i] = a[i] + b[i]; i += 1 }
+}
+
+/// x[n] *= s
+public func scale(_ x: UnsafeMutablePointer<Float>, _ s: Float, _ n: Int) {
+    var i = 0
+    let sv = SIMD16<Float>(repeating: s)
+    while i + 16 <= n { store16(load16(x + i) * sv, x + i); i += 16 }
+    while i < n { x[i] *= s; i += 1 }
+}
+
+/// Σ a[n]·b[n] (fixed summation order: 16 lanes, then lanes in order, then the tail).
+public func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+    var acc = SIMD16<Float>(repeating: 0)
+    var i = 0
+    while i + 16 <= n { acc += load16(a + i) * load16(b + i); i += 16 }
+    var s = acc.sum()
+    while i < n { s += a[i] * b[i]; i += 1 }
+    return s
+}
+
+/// Σ x[n]
+public func sum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
+    var acc = SIMD16<Float>(repeating: 0)
+    var i = 0
+    while i + 16 <= n { acc += load16(x + i); i += 16 }
+    var s = acc.sum()
+    while i < n { s += x[i]; i += 1 }
+    return s
+}
+
+/// max x[n]
+public func maximum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
+    var m = -Float.infinity
+    var i = 0
+    if n >= 16 {
+        var acc = load16(x); i = 16
+        while i + 16 <= n { acc = pointwiseMax(acc, load16(x + i)); i += 16 }
+        m = acc.max()
+    }
+    while i < n { m = Swift.max(m, x[i]); i += 1 }
+    return m
+}
+
+/// e^x for 16 lanes: range reduction x = k·ln2 + r, degree-6 polynomial for e^r (rel. error ≈ 2e-7).
+@inline(__always) public func exp16(_ x: SIMD16<Float>) -> SIMD16<Float> {
+    let c = x.clamped(lowerBound: SIMD16(repeating: -87.3), upperBound: SIMD16(repeating: 88.3))
+    let k = (c * 1.442695040888963).rounded(.toNearestOrEven)
+    let r = c - k * 0.693145751953125 - k * 1.428606765330187e-06
+    var p = SIMD16<Float>(repeating: 1.0 / 720)
+    p = p * r + 1.0 / 120
+    p = p * r + 1.0 / 24
+    p = p * r + 1.0 / 6
+    p = p * r + 0.5
+    p = p * r + 1
+    p = p * r + 1
+    let bits = (SIMD16<Int32>(k) &+ 127) &<< 23
+    return p * unsafeBitCast(bits, to: SIMD16<Float>.self)
+}
+
+/// out[n] = exp(x[n] − shift); returns Σ out (same fixed order as `sum`).
+public func expShifted(_ x: UnsafePointer<Float>, shift: Float, into out: UnsafeMutablePointer<Float>, _ n: Int) -> Float {
+    var acc = SIMD16<Float>(repeating: 0)
+    let sv = SIMD16<Float>(repeating: shift)
+    var i = 0
+    while i + 16 <= n { let e = exp16(load16(x + i) - sv); store16(e, out + i); acc += e; i += 16 }
+    var s = acc.sum()
+    while i < n { let e = Foundation.exp(x[i] - shift); out[i] = e; s += e; i += 1 }
+    return s
+}
