@@ -18,6 +18,18 @@ public enum Count {
         Example(prompt: prompt(chars), label: String(chars.reduce(0) { $0 + ($1 == "x" ? 1 : 0) }))
     }
 
+    /// The example of a packed string, built from bytes (the fast path of `example(_:)`).
+    static func example(_ p: Packed) -> Example {
+        var body: [UInt8] = []
+        body.reserveCapacity(2 * Int(p.length))
+        for i in 0..<Int(p.length) {
+            if i > 0 { body.append(32) }
+            body.append(p.bits >> UInt64(i) & 1 == 1 ? 120 : 121)
+        }
+        return Example(prompt: "What is the number of 'x' in this text? " + String(decoding: body, as: UTF8.self) + "\nAnswer:",
+                       label: String(p.bits.nonzeroBitCount))
+    }
+
     /// A string as (length, bit i set ⇔ character i is 'x'); lengths up to 63.
     struct Packed: Hashable {
         var length: UInt8
@@ -97,7 +109,7 @@ public enum Count {
         // y → z over the test set (the prompt still asks for 'x').
         let replaced = testP.map { p in example(p.chars.map { $0 == "y" ? "z" : $0 }) }
         let ood: [(name: String, examples: [Example])] = [("x_only", xOnly), ("length_ood", long), ("replace_y", replaced)]
-        return TaskData(task: .count, train: trainP.map { example($0.chars) }, test: testP.map { example($0.chars) },
+        return TaskData(task: .count, train: trainP.map { example($0) }, test: testP.map { example($0) },
                         ood: ood, notes: notes)
     }
 }

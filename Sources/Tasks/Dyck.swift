@@ -14,9 +14,10 @@ public enum Dyck {
     /// Balanced in the shuffle-Dyck sense for the given families.
     public static func isBalanced(_ s: String, families fam: [(open: Character, close: Character)] = families) -> Bool {
         var depth = [Int](repeating: 0, count: fam.count)
-        for c in s {
-            for (k, f) in fam.enumerated() {
-                if c == f.open { depth[k] += 1 } else if c == f.close {
+        let codes = fam.map { ($0.open.asciiValue!, $0.close.asciiValue!) }
+        for c in s.utf8 {
+            for (k, f) in codes.enumerated() {
+                if c == f.0 { depth[k] += 1 } else if c == f.1 {
                     depth[k] -= 1
                     if depth[k] < 0 { return false }
                 }
@@ -32,12 +33,12 @@ public enum Dyck {
     /// Length uniform in `lengths`, every character uniform over the families' brackets.
     public static func randomString(lengths: ClosedRange<Int>, families fam: [(open: Character, close: Character)],
                                     rng: inout SeededRNG) -> String {
-        let alphabet = fam.flatMap { [$0.open, $0.close] }
+        let alphabet = fam.flatMap { [$0.open.asciiValue!, $0.close.asciiValue!] }
         let n = lengths.lowerBound + rng.below(lengths.count)
-        var s = ""
+        var s: [UInt8] = []
         s.reserveCapacity(n)
         for _ in 0..<n { s.append(alphabet[rng.below(alphabet.count)]) }
-        return s
+        return String(decoding: s, as: UTF8.self)
     }
 
     /// Target length uniform in `lengths`, rounded up to even; at each step choose uniformly
@@ -49,7 +50,7 @@ public enum Dyck {
         if n % 2 == 1 { n += 1 }
         var open = [Int](repeating: 0, count: fam.count)
         var totalOpen = 0
-        var s = ""
+        var s: [UInt8] = []
         s.reserveCapacity(n)
         var choices: [(family: Int, opening: Bool)] = []
         for step in 0..<n {
@@ -59,12 +60,12 @@ public enum Dyck {
             if totalOpen + 1 <= remaining - 1 { for k in fam.indices { choices.append((k, true)) } }
             let c = choices[rng.below(choices.count)]
             if c.opening {
-                open[c.family] += 1; totalOpen += 1; s.append(fam[c.family].open)
+                open[c.family] += 1; totalOpen += 1; s.append(fam[c.family].open.asciiValue!)
             } else {
-                open[c.family] -= 1; totalOpen -= 1; s.append(fam[c.family].close)
+                open[c.family] -= 1; totalOpen -= 1; s.append(fam[c.family].close.asciiValue!)
             }
         }
-        return s
+        return String(decoding: s, as: UTF8.self)
     }
 
     /// Half random, half balanced (random first, then balanced, as the paper's code concatenates).

@@ -68,8 +68,53 @@ public func jsonLine(_ e: Example, set: String? = nil, compiled: CompiledInput? 
 
 /// All rows of one file as UTF-8 bytes.
 public func jsonLines(_ examples: [Example], set: String? = nil, compiled: [CompiledInput]? = nil) -> [UInt8] {
-    var out = ""
-    out.reserveCapacity(examples.count * 80)
-    for (i, e) in examples.enumerated() { out += jsonLine(e, set: set, compiled: compiled?[i]) }
-    return Array(out.utf8)
+    var out: [UInt8] = []
+    out.reserveCapacity(examples.count * (compiled == nil ? 100 : 400))
+    for (i, e) in examples.enumerated() { appendJSONLine(e, set: set, compiled: compiled?[i], to: &out) }
+    return out
+}
+
+// MARK: - Byte-level writer (the fast path used for the large files; same output as jsonLine)
+
+@inline(__always)
+func appendJSONBytes(_ s: String, to out: inout [UInt8]) {
+    out.append(34)
+    for b in s.utf8 {
+        switch b {
+        case 34: out.append(92); out.append(34)
+        case 92: out.append(92); out.append(92)
+        case 10: out.append(92); out.append(110)
+        case 13: out.append(92); out.append(114)
+        case 9: out.append(92); out.append(116)
+        case 0..<32:
+            let hex: [UInt8] = Array("0123456789abcdef".utf8)
+            out += [92, 117, 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]]
+        default: out.append(b)
+        }
+    }
+    out.append(34)
+}
+
+@inline(__always)
+func appendIntBytes(_ v: Int, to out: inout [UInt8]) {
+    if v < 0 { out.append(45); appendIntBytes(-v, to: &out); return }
+    if v >= 10 { appendIntBytes(v / 10, to: &out) }
+    out.append(UInt8(48 + v % 10))
+}
+
+func appendJSONLine(_ e: Example, set: String?, compiled c: CompiledInput?, to out: inout [UInt8]) {
+    out.append(123)
+    if let set { out += Array("\"set\":".utf8); appendJSONBytes(set, to: &out); out.append(44) }
+    out += Array("\"prompt\":".utf8); appendJSONBytes(e.prompt, to: &out)
+    out += Array(",\"label\":".utf8); appendJSONBytes(e.label, to: &out)
+    if let c {
+        out += Array(",\"lm_tokens\":[".utf8)
+        for (i, v) in c.lmTokens.enumerated() { if i > 0 { out.append(44) }; appendIntBytes(v, to: &out) }
+        out += Array("],\"compiled_tokens\":[".utf8)
+        for (i, v) in c.compiledTokens.enumerated() { if i > 0 { out.append(44) }; appendJSONBytes(v, to: &out) }
+        out += Array("],\"lm_to_compiled\":[".utf8)
+        for (i, v) in c.lmToCompiled.enumerated() { if i > 0 { out.append(44) }; appendIntBytes(v, to: &out) }
+        out.append(93)
+    }
+    out.append(125); out.append(10)
 }

@@ -2,6 +2,7 @@
 // in training, disjoint splits, OOD properties (x only, longer strings, y → z).
 import Testing
 @testable import Tasks
+import Support
 
 func chars(of e: Example) -> [Character] {
     let prefix = "What is the number of 'x' in this text? "
@@ -56,6 +57,14 @@ func chars(of e: Example) -> [Character] {
             #expect(e.label == t.label && e.label == String(c.filter { $0 == "x" }.count))
         }
         for (_, set) in d.ood { #expect(Set(set).isDisjoint(with: seen)) }
+    }
+
+    @Test func packedExampleMatchesCharacterExample() {
+        var rng = SeededRNG(seed: 4)
+        for _ in 0..<200 {
+            let p = Count.draw(lengths: 5...40, rng: &rng)
+            #expect(Count.example(p) == Count.example(p.chars))
+        }
     }
 
     @Test func tooManyDistinctStringsIsAnError() {

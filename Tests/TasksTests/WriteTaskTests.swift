@@ -29,6 +29,12 @@ import Testing
         #expect(card["task"] as? String == "sum" && card["duplicatesRemoved"] as? Int == 0)
     }
 
+    @Test func byteWriterMatchesStringWriter() {
+        let e = Example(prompt: "a\"b\\c\nd\u{1}é", label: "7")
+        let c = CompiledInput(lmTokens: [5, 12], compiledTokens: ["bos", "1", " "], lmToCompiled: [1, 2])
+        #expect(jsonLines([e, e], set: "s", compiled: [c, c]) == Array((jsonLine(e, set: "s", compiled: c) + jsonLine(e, set: "s", compiled: c)).utf8))
+    }
+
     @Test func jsonEscaping() {
         #expect(jsonLine(Example(prompt: "a\"b\\c\nd\u{1}", label: "x")) == "{\"prompt\":\"a\\\"b\\\\c\\nd\\u0001\",\"label\":\"x\"}\n")
     }
