@@ -60,11 +60,21 @@ struct CorporaCommand: ParsableCommand {
     @Option(help: "General-text documents JSONL path.") var outDocuments: String
     @Option(help: "Corpora card JSON path.") var outCard: String
     @Option(help: "Corpora card Markdown path.") var outCardMd: String?
+    @Option(help: "LM whose tokenizer cuts the documents into rows (with --out-rows).") var model: String?
+    @Option(help: "Tokens per general-text row.") var rowTokens: Int = 70
+    @Option(help: "General-text rows JSONL path (one array of token ids per line); needs --model.") var outRows: String?
+    @Option(help: "Task whose tokenizer surgery the rows use (METHOD §2.3: the task tokenizer is used for the KL data).") var task: TaskKind = .count
 
     func run() throws {
+        guard (model == nil) == (outRows == nil) else { throw ValidationError("--model and --out-rows go together") }
+        let rows = try model.map { m -> (tokenizer: any TextTokenizer, name: String, tokensPerRow: Int, pad: Int, path: String) in
+            let t = try loadTaskTokenizer(model: m, task: task)
+            guard let eos = t.bpe.eos else { throw ValidationError("--model \(m): the tokenizer has no EOS id to pad rows with") }
+            return (t, "\(m) (\(task.rawValue) surgery)", rowTokens, eos, outRows!)
+        }
         let card = try writeCorpora(packages: packages, outputs: CorporaOutputs(
             sst2: outSst2, mrpc: outMrpc, lambada: outLambada, shakespeare: outShakespeare,
-            documents: outDocuments, card: outCard, cardMarkdown: outCardMd), progress: true)
+            documents: outDocuments, card: outCard, cardMarkdown: outCardMd), rows: rows, progress: true)
         print(card.corpora.map { "\($0.name): \($0.records)" }.joined(separator: ", "))
     }
 }

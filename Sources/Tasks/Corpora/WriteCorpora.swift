@@ -31,8 +31,18 @@ public struct CorporaCard: Codable, Sendable, Equatable {
 func field(_ k: String, _ v: String, _ out: inout String) { out += "\"\(k)\":"; appendJSONString(v, to: &out) }
 
 @discardableResult
-public func writeCorpora(packages: String, outputs o: CorporaOutputs, progress: Bool = false) throws -> CorporaCard {
+public func writeCorpora(packages: String, outputs o: CorporaOutputs, rows: (tokenizer: any TextTokenizer, name: String, tokensPerRow: Int, pad: Int, path: String)? = nil,
+                         progress: Bool = false) throws -> CorporaCard {
     let c = try readCorpora(packages: packages, progress: progress)
+    var rowsSummary: CorpusSummary?
+    if let r = rows {
+        let cut = textRows(c.documents, tokenizer: r.tokenizer, tokensPerRow: r.tokensPerRow, pad: r.pad)
+        let bytes = textRowsJSONLines(cut)
+        try writeFileAtomically(r.path, bytes: bytes)
+        rowsSummary = CorpusSummary(name: "text_rows", records: cut.count, bytes: bytes.count, source: c.sources["documents"]!,
+                                    extraSource: c.sources["documents_boolq"]!,
+                                    note: "documents cut into consecutive rows of \(r.tokensPerRow) tokens of \(r.name) (last row of each document padded with id \(r.pad))")
+    }
     var sst2 = "", mrpc = "", lam = "", docs = ""
     for r in c.sst2 { sst2 += "{"; field("sentence", r.sentence, &sst2); sst2 += ",\"label\":\(r.label),\"idx\":\(r.idx)}\n" }
     for r in c.mrpc {
@@ -46,7 +56,7 @@ public func writeCorpora(packages: String, outputs o: CorporaOutputs, progress: 
     let files: [(String, String)] = [(o.sst2, sst2), (o.mrpc, mrpc), (o.lambada, lam), (o.shakespeare, c.shakespeare), (o.documents, docs)]
     for (path, text) in files { try writeFileAtomically(path, bytes: Array(text.utf8)) }
     let nWiki = c.documents.filter { $0.source == "wikipedia" }.count
-    let card = CorporaCard(corpora: [
+    var card = CorporaCard(corpora: [
         CorpusSummary(name: "sst2", records: c.sst2.count, bytes: sst2.utf8.count, source: c.sources["sst2"]!, extraSource: nil,
                       note: "GLUE SST-2 validation (sentence, label, idx)"),
         CorpusSummary(name: "mrpc", records: c.mrpc.count, bytes: mrpc.utf8.count, source: c.sources["mrpc"]!, extraSource: nil,
@@ -60,6 +70,7 @@ public func writeCorpora(packages: String, outputs o: CorporaOutputs, progress: 
                       extraSource: c.sources["documents_boolq"]!,
                       note: "\(nWiki) Wikipedia articles (markup stripped) then \(c.documents.count - nWiki) BoolQ passages, de-duplicated; not yet cut into LM-token rows"),
     ])
+    if let rowsSummary { card.corpora.append(rowsSummary) }
     try writeFileAtomically(o.card, bytes: try canonicalJSON(card))
     if let md = o.cardMarkdown {
         var s = "# Corpora card\n\n| corpus | records | bytes | package | file | SHA-256 | note |\n|---|---|---|---|---|---|---|\n"
