@@ -52,12 +52,15 @@ let package = Package(
         // MARK: - The runner
         .target(name: "Pipeline", dependencies: ["Artifacts", "Support", "CArchive", crypto]),
 
+        // MARK: - Task data and corpora
+        .target(name: "Tasks", dependencies: ["CArchive", "Support", "LM", crypto]),
+
         // MARK: - Report rendering (standard library and Foundation only)
         .target(name: "Reporting"),
 
         // MARK: - Executables (one short file each over a library call)
         .executableTarget(name: "pipeline", dependencies: ["Pipeline", argumentParser]),
-        .executableTarget(name: "generate-data", dependencies: [argumentParser]),
+        .executableTarget(name: "generate-data", dependencies: ["Tasks", "Support", argumentParser]),
         .executableTarget(name: "compile-rasp", dependencies: ["Compiler", "RASP", "SafeTensors", "Support", argumentParser]),
         .executableTarget(name: "distill", dependencies: [argumentParser]),
         .executableTarget(name: "evaluate", dependencies: [argumentParser]),
@@ -78,14 +81,13 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], swiftSettings: numericSettings),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Tensor"], swiftSettings: numericSettings),
         .testTarget(name: "LMModelTests", dependencies: ["LM", "Engine", "Tensor", "Support"], swiftSettings: numericSettings),
+        .testTarget(name: "TasksTests", dependencies: ["Tasks", "Support"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
 
         // MARK: - Benchmarks (release builds; print figures, assert nothing)
         .executableTarget(name: "bench-store", dependencies: ["Artifacts", "Pipeline", "SafeTensors", "Support"], path: "Benchmarks/bench-store"),
         .executableTarget(name: "bench-compile", dependencies: ["Compiler", "RASP", "Support"], path: "Benchmarks/bench-compile"),
-
-
-        // MARK: - Benchmarks (release builds; print figures, assert nothing)
+        .executableTarget(name: "bench-data", dependencies: ["Tasks"], path: "Benchmarks/bench-data"),
         .executableTarget(name: "bench-engine", dependencies: ["LM", "Engine", "Tensor", "Support"], path: "Benchmarks/bench-engine", swiftSettings: numericSettings),
         .executableTarget(name: "bench-report", dependencies: ["Reporting"], path: "Benchmarks/bench-report"),
     ]

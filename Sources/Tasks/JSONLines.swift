@@ -1,0 +1,120 @@
+// Canonical JSON Lines for examples: fixed key order, minimal string escaping, no floats,
+// so the same data gives the same bytes. One object per example; OOD rows carry a `set` field.
+// Compiled-model inputs (Alignment.swift) are added to a row when they were computed.
+
+/// Appends `s` as a JSON string literal.
+public func appendJSONString(_ s: String, to out: inout String) {
+    out.append("\"")
+    for u in s.unicodeScalars {
+        switch u {
+        case "\"": out.append("\\\"")
+        case "\\": out.append("\\\\")
+        case "\n": out.append("\\n")
+        case "\r": out.append("\\r")
+        case "\t": out.append("\\t")
+        default:
+            if u.value < 0x20 {
+                let h = String(u.value, radix: 16)
+                out.append("\\u" + String(repeating: "0", count: 4 - h.count) + h)
+            } else {
+                out.unicodeScalars.append(u)
+            }
+        }
+    }
+    out.append("\"")
+}
+
+func appendIntArray(_ a: [Int], to out: inout String) {
+    out.append("[")
+    for (i, v) in a.enumerated() {
+        if i > 0 { out.append(",") }
+        out.append(String(v))
+    }
+    out.append("]")
+}
+
+func appendStringArray(_ a: [String], to out: inout String) {
+    out.append("[")
+    for (i, v) in a.enumerated() {
+        if i > 0 { out.append(",") }
+        appendJSONString(v, to: &out)
+    }
+    out.append("]")
+}
+
+/// One JSONL row: {"set":…,"prompt":…,"label":…,"lm_tokens":[…],"compiled_tokens":[…],"lm_to_compiled":[…]}.
+public func jsonLine(_ e: Example, set: String? = nil, compiled: CompiledInput? = nil) -> String {
+    var out = "{"
+    if let set {
+        out.append("\"set\":")
+        appendJSONString(set, to: &out)
+        out.append(",")
+    }
+    out.append("\"prompt\":")
+    appendJSONString(e.prompt, to: &out)
+    out.append(",\"label\":")
+    appendJSONString(e.label, to: &out)
+    if let c = compiled {
+        out.append(",\"lm_tokens\":")
+        appendIntArray(c.lmTokens, to: &out)
+        out.append(",\"compiled_tokens\":")
+        appendStringArray(c.compiledTokens, to: &out)
+        out.append(",\"lm_to_compiled\":")
+        appendIntArray(c.lmToCompiled, to: &out)
+    }
+    out.append("}\n")
+    return out
+}
+
+/// All rows of one file as UTF-8 bytes.
+public func jsonLines(_ examples: [Example], set: String? = nil, compiled: [CompiledInput]? = nil) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(examples.count * (compiled == nil ? 100 : 400))
+    for (i, e) in examples.enumerated() { appendJSONLine(e, set: set, compiled: compiled?[i], to: &out) }
+    return out
+}
+
+// MARK: - Byte-level writer (the fast path used for the large files; same output as jsonLine)
+
+@inline(__always)
+func appendJSONBytes(_ s: String, to out: inout [UInt8]) {
+    out.append(34)
+    for b in s.utf8 {
+        switch b {
+        case 34: out.append(92); out.append(34)
+        case 92: out.append(92); out.append(92)
+        case 10: out.append(92); out.append(110)
+        case 13: out.append(92); out.append(114)
+        case 9: out.append(92); out.append(116)
+        case 0..<32:
+            let hex: [UInt8] = Array("0123456789abcdef".utf8)
+            out += [92, 117, 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]]
+        default: out.append(b)
+        }
+    }
+    out.append(34)
+}
+
+@inline(__always)
+func appendIntBytes(_ v: Int, to out: inout [UInt8]) {
+    if v < 0 { out.append(45); appendIntBytes(-v, to: &out); return }
+    if v >= 10 { appendIntBytes(v / 10, to: &out) }
+    out.append(UInt8(48 + v % 10))
+}
+
+func appendJSONLine(_ e: Example, set: String?, compiled c: CompiledInput?, to out: inout [UInt8]) {
+    out.append(123)
+    if let set { out += Array("\"set\":".utf8); appendJSONBytes(set, to: &out); out.append(44) }
+    out += Array("\"prompt\":".utf8); appendJSONBytes(e.prompt, to: &out)
+    out += Array(",\"label\":".utf8); appendJSONBytes(e.label, to: &out)
+    if let c {
+        out += Array(",\"lm_tokens\":[".utf8)
+        for (i, v) in c.lmTokens.enumerated() { if i > 0 { out.append(44) }; appendIntBytes(v, to: &out) }
+        out += Array("],\"compiled_tokens\":[".utf8)
+        for (i, v) in c.compiledTokens.enumerated() { if i > 0 { out.append(44) }; appendJSONBytes(v, to: &out) }
+        out += Array("],\"lm_to_compiled\":[".utf8)
+        for (i, v) in c.lmToCompiled.enumerated() { if i > 0 { out.append(44) }; appendIntBytes(v, to: &out) }
+        out.append(93)
+    }
+    out.append(125); out.append(10)
+}

@@ -1,0 +1,46 @@
+// The `generate-data task` operation: generate one task's data, optionally compute compiled
+// inputs with an LM tokenizer, and write train/test/OOD JSON Lines plus the data card
+// (JSON and Markdown), each to the file path the caller names, atomically.
+import Foundation
+import Support
+
+public struct TaskOutputs: Sendable {
+    public var train: String
+    public var test: String
+    public var ood: String
+    public var card: String
+    public var cardMarkdown: String?
+    public init(train: String, test: String, ood: String, card: String, cardMarkdown: String? = nil) {
+        self.train = train; self.test = test; self.ood = ood; self.card = card; self.cardMarkdown = cardMarkdown
+    }
+}
+
+/// Generates and writes everything; returns the card.
+@discardableResult
+public func writeTaskData(_ task: TaskKind, profile: String, sizes: TaskSizes, options: OODOptions, seed: UInt64,
+                          outputs: TaskOutputs, tokenizer: (any TextTokenizer)? = nil, tokenizerName: String? = nil,
+                          paperSumBug: Bool = false, progress: Bool = false) throws -> TaskDataCard {
+    let d = try generateTaskData(task, sizes: sizes, options: options, seed: seed, progress: progress)
+    var compiled: [String: [CompiledInput]]? = nil
+    if let tokenizer {
+        let tr = try TokenTranslator(task: task, tokenizer: tokenizer, paperSumBug: paperSumBug)
+        let all = [("train", d.train), ("test", d.test)] + d.ood.map { ("ood/" + $0.name, $0.examples) }
+        let bar = progress ? ProgressBar("align \(task.rawValue)", total: all.reduce(0) { $0 + $1.1.count }, unit: "ex") : nil
+        var c: [String: [CompiledInput]] = [:]
+        for (name, ex) in all {
+            c[name] = ex.map { tr.compiledInput(for: $0.text, tokenizer: tokenizer) }
+            bar?.advance(ex.count)
+        }
+        bar?.finish()
+        compiled = c
+    }
+    try writeFileAtomically(outputs.train, bytes: jsonLines(d.train, compiled: compiled?["train"]))
+    try writeFileAtomically(outputs.test, bytes: jsonLines(d.test, compiled: compiled?["test"]))
+    var ood: [UInt8] = []
+    for (name, ex) in d.ood { ood += jsonLines(ex, set: name, compiled: compiled?["ood/" + name]) }
+    try writeFileAtomically(outputs.ood, bytes: ood)
+    let card = makeCard(d, profile: profile, seed: seed, sizes: sizes, options: options, compiled: compiled, tokenizer: tokenizerName)
+    try writeFileAtomically(outputs.card, bytes: try canonicalJSON(card))
+    if let md = outputs.cardMarkdown { try writeFileAtomically(md, bytes: Array(markdown(card).utf8)) }
+    return card
+}
