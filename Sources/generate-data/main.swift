@@ -2,6 +2,7 @@
 // card) and the evaluation corpora read from the vendored packages. Flags only; the work is in
 // the Tasks library (writeTaskData, writeCorpora).
 import ArgumentParser
+import Foundation
 import Tasks
 
 struct GenerateData: ParsableCommand {
@@ -32,7 +33,7 @@ struct TaskCommand: ParsableCommand {
     @Flag(help: "Int-sum alignment as the authors' table (digits only; '+' and '=' become the filler). Reproduction only.") var paperSumBug = false
 
     func run() throws {
-        let tokenizer = try model.map { try loadTaskTokenizer(model: $0, task: task) }
+        let tokenizer = try model.map { try loadTaskTokenizer(model: $0, root: repositoryRoot(), task: task) }
         var sizes = TaskSizes.of(task, profile: profile)
         if let pool { sizes.pool = pool }
         if let testSize { sizes.test = testSize }
@@ -52,7 +53,7 @@ struct TaskCommand: ParsableCommand {
 
 struct CorporaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "corpora", abstract: "Evaluation corpora and general text from vendor/packages.")
-    @Option(help: "Folder with the downloaded packages.") var packages: String = "vendor/packages"
+    @Option(help: "Folder with the downloaded packages (relative paths start at the repository root: $GRAFT_ROOT under `pipeline`, else the current folder).") var packages: String = "vendor/packages"
     @Option(help: "SST-2 validation JSONL path.") var outSst2: String
     @Option(help: "MRPC validation JSONL path.") var outMrpc: String
     @Option(help: "LAMBADA passages JSONL path.") var outLambada: String
@@ -68,15 +69,20 @@ struct CorporaCommand: ParsableCommand {
     func run() throws {
         guard (model == nil) == (outRows == nil) else { throw ValidationError("--model and --out-rows go together") }
         let rows = try model.map { m -> (tokenizer: any TextTokenizer, name: String, tokensPerRow: Int, pad: Int, path: String) in
-            let t = try loadTaskTokenizer(model: m, task: task)
+            let t = try loadTaskTokenizer(model: m, root: repositoryRoot(), task: task)
             guard let eos = t.bpe.eos else { throw ValidationError("--model \(m): the tokenizer has no EOS id to pad rows with") }
             return (t, "\(m) (\(task.rawValue) surgery)", rowTokens, eos, outRows!)
         }
-        let card = try writeCorpora(packages: packages, outputs: CorporaOutputs(
+        let card = try writeCorpora(packages: packages.hasPrefix("/") ? packages : repositoryRoot() + "/" + packages, outputs: CorporaOutputs(
             sst2: outSst2, mrpc: outMrpc, lambada: outLambada, shakespeare: outShakespeare,
             documents: outDocuments, card: outCard, cardMarkdown: outCardMd), rows: rows, progress: true)
         print(card.corpora.map { "\($0.name): \($0.records)" }.joined(separator: ", "))
     }
 }
+
+/// The repository root: `$GRAFT_ROOT` when the pipeline runner starts this stage (its working
+/// folder is then a private work directory), else the current folder. `--model default` and
+/// relative `--packages` are found from here.
+func repositoryRoot() -> String { ProcessInfo.processInfo.environment["GRAFT_ROOT"] ?? "." }
 
 GenerateData.main()
