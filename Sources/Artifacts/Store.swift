@@ -36,9 +36,7 @@ public struct Store: Sendable {
         }
     }
 
-    public func objectPath(_ d: Digest) -> String {
-        "\(objectsDir)/\(d.hex.prefix(2))/\(d.hex.dropFirst(2)).zst"
-    }
+    public func objectPath(_ d: Digest) -> String { root + "/" + Store.objectRelativePath(d) }
 
     public func contains(_ d: Digest) -> Bool {
         var st = stat()
@@ -168,13 +166,22 @@ public struct Store: Sendable {
 
     // MARK: - Listing and removal
 
+    /// An object's path inside a store or an archive (DESIGN.md §2): `objects/ab/abcdef….zst`.
+    public static func objectRelativePath(_ d: Digest) -> String { "objects/\(d.hex.prefix(2))/\(d.hex).zst" }
+
+    /// The object a file name inside `objects/<prefix>/` stands for, if it is named like one.
+    public static func objectDigest(prefix: some StringProtocol, fileName: some StringProtocol) -> Digest? {
+        guard fileName.hasSuffix(".zst"), fileName.hasPrefix(prefix), prefix.count == 2 else { return nil }
+        return Digest(hex: String(fileName.dropLast(4)))
+    }
+
     /// Every object in the store, sorted. Files that are not named like objects are skipped.
     public func allObjects() -> [Digest] {
         var result: [Digest] = []
         let fm = FileManager.default
         for prefix in (try? fm.contentsOfDirectory(atPath: objectsDir)) ?? [] where prefix.count == 2 {
             for name in (try? fm.contentsOfDirectory(atPath: "\(objectsDir)/\(prefix)")) ?? [] where name.hasSuffix(".zst") {
-                if let d = Digest(hex: prefix + name.dropLast(4)) { result.append(d) }
+                if let d = Store.objectDigest(prefix: prefix, fileName: name) { result.append(d) }
             }
         }
         return result.sorted()

@@ -49,7 +49,7 @@ extension Workspace {
         try addEntry(a, name: "graft-archive.json", source: .bytes(index), check: check)
         for f in files { try addEntry(a, name: f, source: .file(root + "/" + f), check: check) }
         for d in objects.sorted() {
-            try addEntry(a, name: "objects/\(d.hex.prefix(2))/\(d.hex.dropFirst(2)).zst", source: .file(store.objectPath(d)), check: check)
+            try addEntry(a, name: Store.objectRelativePath(d), source: .file(store.objectPath(d)), check: check)
         }
         try check(archive_write_close(a), "close")
         guard rename(tmp, file) == 0 else { throw ArchiveError(description: "cannot rename \(tmp) to \(file): \(String(cString: strerror(errno)))") }

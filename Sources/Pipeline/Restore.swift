@@ -40,11 +40,11 @@ public func restoreArchive(_ file: String, root: String, overwrite: Bool = false
     var objects: [Digest] = []
     for o in listedObjects {
         guard let hex = o.stringValue, let d = Digest(hex: hex) else { problems.append("graft-archive.json lists a malformed object name"); continue }
-        let rel = "objects/\(d.hex.prefix(2))/\(d.hex.dropFirst(2)).zst"
+        let rel = Store.objectRelativePath(d)
         guard entries.contains(rel) else { problems.append("object \(d.hex) is listed but missing"); continue }
         objects.append(d)
     }
-    let expected = Set(listed.keys).union(objects.map { "objects/\($0.hex.prefix(2))/\($0.hex.dropFirst(2)).zst" }).union(["graft-archive.json"])
+    let expected = Set(listed.keys).union(objects.map { Store.objectRelativePath($0) }).union(["graft-archive.json"])
     for extra in entries.subtracting(expected).sorted() { problems.append("\(extra) is not listed in graft-archive.json") }
     // Objects: decompress and rehash each one (a staging store shares the layout).
     var staged = try Store(root: staging)
@@ -147,7 +147,6 @@ func unsafeArchivePath(_ path: String) -> String? {
     let top = String(parts[0])
     if parts.count == 1 && ["graft-archive.json", "pipeline.json", "pipeline.lock"].contains(top) { return nil }
     if top == "stages" && parts.count >= 2 { return nil }
-    if top == "objects" && parts.count == 3 && parts[1].count == 2 && parts[2].hasSuffix(".zst")
-        && Digest(hex: String(parts[1]) + parts[2].dropLast(4)) != nil { return nil }
+    if top == "objects" && parts.count == 3 && Store.objectDigest(prefix: parts[1], fileName: parts[2]) != nil { return nil }
     return "is not pipeline.json, pipeline.lock, a file under stages/ or an object"
 }

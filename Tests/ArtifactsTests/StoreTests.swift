@@ -12,7 +12,7 @@ import Testing
         let store = try Store(root: dir)
         let d = try store.put(Array("abc".utf8))
         #expect(d.hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(FileManager.default.fileExists(atPath: dir + "/objects/ba/7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad.zst"))
+        #expect(FileManager.default.fileExists(atPath: dir + "/objects/ba/ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad.zst"))
         #expect(try store.get(d) == Array("abc".utf8))
         #expect(store.allObjects() == [d])
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/tmp").isEmpty)

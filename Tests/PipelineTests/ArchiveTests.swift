@@ -74,7 +74,7 @@ import Testing
             ("elsewhere", [("graft-archive.json", index, nil), ("evil.sh", [1], nil)], "is not pipeline.json"),
             ("unlisted", [("graft-archive.json", index, nil), ("stages/extra.txt", [1], nil)], "not listed in graft-archive.json"),
             ("tampered", [("graft-archive.json", Array(#"{"files":{},"format":"graft-archive","objects":["\#(d.hex)"],"version":1}"#.utf8), nil),
-                          ("objects/\(d.hex.prefix(2))/\(d.hex.dropFirst(2)).zst", Array("not zstd".utf8), nil)], "fails verification"),
+                          (Store.objectRelativePath(d), Array("not zstd".utf8), nil)], "fails verification"),
         ]
         for (name, entries, message) in cases {
             let file = "\(dir)/\(name).tar.zst"
