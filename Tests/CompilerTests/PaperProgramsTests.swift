@@ -94,6 +94,28 @@ let countVocab = (0..<120).map(String.init) + ["yes", "no", "count"]
         #expect(checked > 150)
     }
 
+    /// The acceptance: 1,000 random inputs up to max_seq_len for each paper program, at
+    /// an mlp_exactness where tracr's SelectorWidth is exact for every count such an input can
+    /// reach (w(w+1) ≤ L/2: L = 10000 covers 70 ≥ 40 for Dyck and sum; L = 100000 covers 223 ≥ 120
+    /// for count). Inputs the evaluator marks unsupported (several anchors) are skipped and counted.
+    @Test(arguments: [true, false]) func thousandRandomInputsUpToMaxSeqLen(causal: Bool) throws {
+        let dyck = try compileFile("shuffle_dyck.rasp", vocab: dyckVocab, maxSeqLen: 40, causal: causal, exactness: 10000)
+        let (dyckChecked, _) = try checkAgainstEvaluator(dyck, randomInputs(dyckVocab, count: 1000, maxLength: 40, seed: 21))
+        #expect(dyckChecked == 1000)
+
+        let sum = try compileFile("int_sum.rasp", vocab: sumVocab, maxSeqLen: 16, causal: causal, exactness: 10000)
+        let (sumChecked, sumSkipped) = try checkAgainstEvaluator(sum, randomInputs(sumVocab, count: 1000, maxLength: 16, seed: 22))
+        #expect(sumChecked + sumSkipped == 1000)
+        #expect(sumChecked >= 500)
+
+        // Count: yes/no strings of any length up to 117, then the "count" anchor and two digits,
+        // so the count reaches up to 117 (the paper's exactness 10000 is exact up to 70 only).
+        let count = try compileFile("count.rasp", vocab: countVocab, maxSeqLen: 120, causal: causal, exactness: 100_000)
+        let countInputs = randomInputs(["yes", "no"], count: 1000, maxLength: 117, seed: 23).map { $0 + ["count", "1", "2"] }
+        let (countChecked, _) = try checkAgainstEvaluator(count, countInputs)
+        #expect(countChecked == 1000)
+    }
+
     @Test func nonCausalCompilationsMatchTheNonCausalEvaluator() throws {
         let dyck = try compileFile("shuffle_dyck.rasp", vocab: ["(", ")", "{", "compute"], maxSeqLen: 40, causal: false)
         try checkAgainstEvaluator(dyck, allInputs(["(", ")", "{", "compute"], maxLength: 5))
