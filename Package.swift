@@ -42,6 +42,7 @@ let package = Package(
         .target(name: "RASP"),
         .target(name: "Craft", dependencies: ["RASP"]),
         .target(name: "Compiler", dependencies: ["RASP", "Craft"]),
+        .target(name: "CompiledModelFile", dependencies: ["Compiler", "SafeTensors", "Support"]),
 
         // MARK: - Numeric engine and the language model
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: numericSettings),
@@ -55,13 +56,16 @@ let package = Package(
         // MARK: - Task data and corpora
         .target(name: "Tasks", dependencies: ["CArchive", "Support", "LM", crypto]),
 
+        // MARK: - Injection: losses, adapter, detach-and-roll, the training loop
+        .target(name: "Injection", dependencies: ["LM", "Engine", "Tensor", "Tasks", "Compiler", "CompiledModelFile", "SafeTensors", "Support"], swiftSettings: numericSettings),
+
         // MARK: - Report rendering (standard library and Foundation only)
         .target(name: "Reporting"),
 
         // MARK: - Executables (one short file each over a library call)
         .executableTarget(name: "pipeline", dependencies: ["Pipeline", argumentParser]),
         .executableTarget(name: "generate-data", dependencies: ["Tasks", "Support", argumentParser]),
-        .executableTarget(name: "compile-rasp", dependencies: ["Compiler", "RASP", "SafeTensors", "Support", argumentParser]),
+        .executableTarget(name: "compile-rasp", dependencies: ["Compiler", "CompiledModelFile", "RASP", "SafeTensors", "Support", argumentParser]),
         .executableTarget(name: "distill", dependencies: [argumentParser]),
         .executableTarget(name: "evaluate", dependencies: [argumentParser]),
         .executableTarget(name: "decode", dependencies: [argumentParser]),

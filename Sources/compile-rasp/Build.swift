@@ -2,6 +2,7 @@
 import ArgumentParser
 import Foundation
 import Compiler
+import CompiledModelFile
 import Support
 
 struct Build: ParsableCommand {
@@ -24,7 +25,7 @@ struct Build: ParsableCommand {
         let model = try compile(source: source, file: program, vocab: try splitVocabulary(vocab), maxSeqLen: maxSeqLen, causal: causal,
                                 bos: bos, pad: pad, mlpExactness: mlpExactness)
         let summary = "\(model.layers.count) layers, residual width \(model.width), output \(model.outputLabel)"
-        try writeModel(model, to: out)
+        try writeCompiledModel(model, to: out)
         print("compiled \(program): \(summary) → \(out) (\(String(format: "%.2f", monotonicSeconds() - start)) s)")
     }
 }

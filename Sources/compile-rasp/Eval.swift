@@ -4,6 +4,7 @@
 // --trace adds every variable after every layer.
 import ArgumentParser
 import Compiler
+import CompiledModelFile
 
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run a compiled model beside the RASP evaluator on stdin inputs.")
@@ -12,7 +13,7 @@ struct Eval: ParsableCommand {
     @Flag(help: "Add the decoded value of every variable at every position after every layer.") var trace = false
 
     func run() throws {
-        let model = try readModel(file)
+        let model = try readCompiledModel(file)
         let session = try EvalSession(model: model)
         var lineNumber = 0
         while let line = readLine() {

@@ -1,6 +1,7 @@
 // `compile-rasp info`: the structure of a compiled model file.
 import ArgumentParser
 import Compiler
+import CompiledModelFile
 
 struct Info: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Describe a compiled model: layers, heads, MLP sizes, residual labels.")
@@ -9,7 +10,7 @@ struct Info: ParsableCommand {
     @Flag(help: "Print the metadata as JSON.") var json = false
 
     func run() throws {
-        let model = try readModel(file)
+        let model = try readCompiledModel(file)
         if json { print(model.metadata.text); return }
         print("program: \(model.programFile)")
         print("vocab (\(model.vocab.count)): \(model.vocab.map(\.description).joined(separator: " "))")

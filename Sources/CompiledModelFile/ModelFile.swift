@@ -1,13 +1,13 @@
 // Reading and writing compiled models as safetensors files: the tensors of
 // CompiledModel.tensors() and its JSON metadata under `__metadata__` ("format", "version",
-// "model").
+// "model"). Shared by compile-rasp (writes) and the stages that run compiled models (read).
 import Foundation
 import Compiler
 import SafeTensors
 import Support
 
 /// Writes the model, releasing each tensor's floats once its bytes are made (peak memory).
-func writeModel(_ model: consuming CompiledModel, to path: String) throws {
+public func writeCompiledModel(_ model: consuming CompiledModel, to path: String) throws {
     let meta = model.metadata
     var tensors = model.tensors()
     _ = consume model
@@ -20,7 +20,7 @@ func writeModel(_ model: consuming CompiledModel, to path: String) throws {
     try writeFileAtomically(path) { write in try writer.encode(into: write) }
 }
 
-func readModel(_ path: String) throws -> CompiledModel {
+public func readCompiledModel(_ path: String) throws -> CompiledModel {
     guard let data = FileManager.default.contents(atPath: path) else {
         throw CompileError("cannot read \(path); build it with: compile-rasp build PROGRAM.rasp --vocab … --max-seq-len N --out \(path)")
     }
