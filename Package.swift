@@ -57,7 +57,7 @@ let package = Package(
         .target(name: "Tasks", dependencies: ["CArchive", "Support", "LM", crypto]),
 
         // MARK: - Injection: losses, adapter, detach-and-roll, the training loop
-        .target(name: "Injection", dependencies: ["LM", "Engine", "Tensor", "Tasks", "Compiler", "CompiledModelFile", "SafeTensors", "Support"], swiftSettings: numericSettings),
+        .target(name: "Injection", dependencies: ["LM", "Engine", "Tensor", "Tasks", "Compiler", "CompiledModelFile", "SafeTensors", "Support", "Artifacts", "RASP", crypto], swiftSettings: numericSettings),
 
         // MARK: - Report rendering (standard library and Foundation only)
         .target(name: "Reporting"),
@@ -66,7 +66,7 @@ let package = Package(
         .executableTarget(name: "pipeline", dependencies: ["Pipeline", argumentParser]),
         .executableTarget(name: "generate-data", dependencies: ["Tasks", "Support", argumentParser]),
         .executableTarget(name: "compile-rasp", dependencies: ["Compiler", "CompiledModelFile", "RASP", "SafeTensors", "Support", argumentParser]),
-        .executableTarget(name: "distill", dependencies: [argumentParser]),
+        .executableTarget(name: "distill", dependencies: ["Injection", "Tasks", "Tensor", argumentParser]),
         .executableTarget(name: "evaluate", dependencies: [argumentParser]),
         .executableTarget(name: "decode", dependencies: [argumentParser]),
         .executableTarget(name: "report", dependencies: [argumentParser]),
@@ -87,6 +87,7 @@ let package = Package(
         .testTarget(name: "LMModelTests", dependencies: ["LM", "Engine", "Tensor", "Support"], swiftSettings: numericSettings),
         .testTarget(name: "TasksTests", dependencies: ["Tasks", "Support"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
+        .testTarget(name: "InjectionTests", dependencies: ["Injection", "LM", "Engine", "Tensor", "Compiler", "Artifacts"], swiftSettings: numericSettings),
 
         // MARK: - Benchmarks (release builds; print figures, assert nothing)
         .executableTarget(name: "bench-store", dependencies: ["Artifacts", "Pipeline", "SafeTensors", "Support"], path: "Benchmarks/bench-store"),

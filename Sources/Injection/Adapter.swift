@@ -26,8 +26,10 @@ public final class Adapter: @unchecked Sendable {
         self.init(lmWidth: d, compiledWidth: c)
         var rng = SeededRNG(seed: seed)
         let bound = 1 / Double(d).squareRoot()
-        let p = params.values.pointer
-        for i in 0..<params.totalCount { p[i] = Float((rng.unitDouble() * 2 - 1) * bound) }
+        for e in params.entries {
+            let p = params.values.at(e.offset)
+            for i in 0..<e.count { p[i] = Float((rng.unitDouble() * 2 - 1) * bound) }
+        }
     }
 
     public var weight: UnsafeMutablePointer<Float> { params.value(Self.weightName) }

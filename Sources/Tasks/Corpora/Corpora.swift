@@ -6,7 +6,10 @@ import Foundation
 
 public struct SST2Row: Sendable, Equatable { public var sentence: String; public var label: Int; public var idx: Int }
 public struct MRPCRow: Sendable, Equatable { public var sentence1: String; public var sentence2: String; public var label: Int; public var idx: Int }
-public struct Document: Sendable, Equatable { public var source: String; public var title: String; public var text: String }
+public struct Document: Sendable, Equatable {
+    public var source: String; public var title: String; public var text: String
+    public init(source: String, title: String, text: String) { self.source = source; self.title = title; self.text = text }
+}
 
 public struct Corpora: Sendable {
     public var sst2: [SST2Row]

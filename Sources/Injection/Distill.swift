@@ -1,0 +1,170 @@
+// The distill stage in one function: load the compiled program, the LM, the task data and the
+// general text; train (tracr-injection or the baseline); write the fine-tuned weights, the
+// adapter, the per-step log and the summary. Reads like METHOD §3: models → data → loop → outputs.
+import Artifacts
+import CompiledModelFile
+import Crypto
+import Foundation
+import LM
+import Support
+import Tasks
+import Tensor
+
+public struct DistillJob: Sendable {
+    public var task: TaskKind
+    public var method: Method
+    public var profile: String
+    public var settings: DistillSettings
+    /// `--model` spec (default, GGUF, HF folder) and the repository root it resolves against.
+    public var model: String
+    public var root: String
+    public var compiled: String
+    public var train: String
+    public var documents: String
+    public var outWeights: String
+    public var outAdapter: String
+    public var outLog: String
+    public var outSummary: String
+    public var checkpointDir: String?
+    public var progress: Bool
+    public init(task: TaskKind, method: Method, profile: String, settings: DistillSettings, model: String, root: String,
+                compiled: String, train: String, documents: String, outWeights: String, outAdapter: String,
+                outLog: String, outSummary: String, checkpointDir: String?, progress: Bool = true) {
+        self.task = task; self.method = method; self.profile = profile; self.settings = settings; self.model = model
+        self.root = root; self.compiled = compiled; self.train = train; self.documents = documents
+        self.outWeights = outWeights; self.outAdapter = outAdapter; self.outLog = outLog; self.outSummary = outSummary
+        self.checkpointDir = checkpointDir; self.progress = progress
+    }
+}
+
+/// Reads documents.jsonl (one {"source", "title", "text"} per line) and cuts it into rows.
+public func readTextRows(_ path: String, tokenizer: some TextTokenizer, tokensPerRow n: Int, pad: Int, rowsNeeded: Int) throws -> [[Int32]] {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw InjectionError("cannot read \(path); it is made by generate-data corpora (pipeline run data/corpora)")
+    }
+    var rows: [[Int32]] = []
+    var lineNumber = 0
+    for line in data.split(separator: UInt8(ascii: "\n")) {
+        lineNumber += 1
+        guard case .object(let o)? = try? parseJSON(bytes: [UInt8](line)), let text = o["text"]?.stringValue else {
+            throw InjectionError("\(path):\(lineNumber): expected a JSON object with a \"text\" string; regenerate it with generate-data corpora")
+        }
+        let doc = Document(source: o["source"]?.stringValue ?? "", title: o["title"]?.stringValue ?? "", text: text)
+        rows += textRows([doc], tokenizer: tokenizer, tokensPerRow: n, pad: pad).map { $0.map(Int32.init) }
+        if rows.count >= rowsNeeded { break }
+    }
+    guard !rows.isEmpty else { throw InjectionError("\(path) holds no text") }
+    return rows
+}
+
+public struct DistillSummary: Sendable {
+    public var json: JSONValue
+    /// Flat headline numbers for $GRAFT_METRICS.
+    public var metrics: [String: Double]
+    public var interrupted: Bool
+}
+
+public func runDistill(_ job: DistillJob) throws -> DistillSummary {
+    let s = job.settings
+    try s.validate()
+    let began = monotonicSeconds()
+    // MARK: models
+    let compiledModel = try readCompiledModel(job.compiled)
+    let teacher = CompiledTeacher(compiledModel)
+    let layers = compiledModel.layers.count
+    let (student, _) = try loadRunnableModel(job.model, root: job.root)
+    guard layers < student.config.nLayers else {
+        throw InjectionError("the compiled program has \(layers) layers, so \(layers + 1) residuals must be aligned, but the LM has \(student.config.nLayers) blocks; choose a deeper LM or a shallower program")
+    }
+    let frozen = student.copy()
+    let adapter = Adapter(lmWidth: student.config.dModel, compiledWidth: compiledModel.width, seed: s.seed)
+    let objective = Objective(method: job.method, student: student, teacher: frozen, adapter: adapter, layers: layers,
+                              outputDims: compiledModel.output.dims, weights: s.loss, detachAndRoll: s.detachAndRoll)
+    // MARK: data
+    let tokenizer = try loadTaskTokenizer(model: job.model, root: job.root, task: job.task)
+    guard let eos = tokenizer.bpe.eos else { throw InjectionError("the tokenizer of \(job.model) has no end-of-sequence token to pad with") }
+    var records = try readTaskRecords(job.train)
+    let nVal = min(s.validationExamples, max(records.count - s.taskBatch, 0))
+    let validation = Array(records[..<nVal])
+    records.removeFirst(nVal)
+    let textRows = s.textBatch > 0 && s.loss.gamma != 0
+        ? try readTextRows(job.documents, tokenizer: tokenizer, tokensPerRow: s.textTokens, pad: eos, rowsNeeded: s.steps * s.textBatch)
+        : []
+    let data = TrainingData(train: records, validation: validation, textRows: textRows, pad: Int32(eos))
+    // MARK: loop
+    let runID = try runIdentity(job)
+    let trainer = try Trainer(settings: s, objective: objective, compiled: teacher, data: data,
+                              checkpointDir: job.checkpointDir, runID: runID)
+    trainer.progress = job.progress
+    let result = try trainer.run()
+    if result.interrupted {
+        return DistillSummary(json: .null, metrics: [:], interrupted: true)
+    }
+    // MARK: outputs
+    let info = AdapterInfo(layers: layers, outputDims: compiledModel.output.dims,
+                           extra: ["task": job.task.rawValue, "method": job.method.rawValue, "trained": job.method == .injection ? "true" : "false"])
+    try AdapterFile.write(adapter, info: info, to: job.outAdapter)
+    try WeightsFile.write(student, to: job.outWeights, metadata: ["task": job.task.rawValue, "method": job.method.rawValue,
+                                                                 "base_model": job.model, "profile": job.profile])
+    var logBytes: [UInt8] = []
+    for line in result.log { logBytes += try CanonicalJSON.encode(line); logBytes.append(10) }
+    try writeFileAtomically(job.outLog, bytes: logBytes)
+    let wall = monotonicSeconds() - began
+    let steps = result.stepsDone
+    var summary: [String: JSONValue] = [
+        "format": "graft-distill-summary", "version": 1,
+        "task": .string(job.task.rawValue), "method": .string(job.method.rawValue), "profile": .string(job.profile),
+        "steps": .int(Int64(steps)),
+        "settings": try settingsJSON(s),
+        "examples": ["train": .int(Int64(records.count)), "validation": .int(Int64(validation.count)),
+                     "text_rows": .int(Int64(textRows.count)),
+                     "task_epochs": .double(Double(steps * s.taskBatch) / Double(records.count))],
+        "final": ["loss": .double(Double(result.last.total)), "ce": .double(Double(result.last.ce)),
+                  "alg": .double(Double(result.last.alg)), "kl": .double(Double(result.last.kl))],
+        "cosine_per_layer": job.method == .injection ? .array(finalCosines(result.log)) : .null,
+        "validation_accuracy_curve": .array(result.curve.map { ["step": .int(Int64($0.step)), "accuracy": .double($0.accuracy)] }),
+        "wall_seconds": .double(wall),
+        "train_seconds": .double(result.seconds),
+        "seconds_per_step": .double(result.seconds / Double(max(steps, 1))),
+        "tokens_per_second": .double(Double(result.tokensProcessed) / max(result.seconds, 1e-9)),
+        "peak_rss_bytes": .int(Int64(peakResidentBytes())),
+        "threads": .int(Int64(Threads.count)),
+    ]
+    summary["alg_normalization"] = .string(s.loss.normalization.rawValue)
+    try writeFileAtomically(job.outSummary, bytes: try CanonicalJSON.pretty(.object(summary)))
+    var metrics: [String: Double] = ["final_ce": Double(result.last.ce), "final_kl": Double(result.last.kl),
+                                     "seconds_per_step": result.seconds / Double(max(steps, 1))]
+    if let acc = result.curve.last?.accuracy { metrics["validation_accuracy"] = acc }
+    if job.method == .injection {
+        let cos = finalCosines(result.log).compactMap(\.doubleValue)
+        metrics["final_alg"] = Double(result.last.alg)
+        metrics["mean_cosine"] = cos.reduce(0, +) / Double(max(cos.count, 1))
+    }
+    if let dir = job.checkpointDir { try? FileManager.default.removeItem(atPath: dir) }
+    return DistillSummary(json: .object(summary), metrics: metrics, interrupted: false)
+}
+
+/// Per-layer cosine averaged over the last min(10, steps) steps (single steps are noisy).
+func finalCosines(_ log: [JSONValue]) -> [JSONValue] {
+    let tail = log.suffix(10).compactMap { $0["cos"]?.arrayValue?.compactMap(\.doubleValue) }
+    guard let first = tail.first else { return [] }
+    return (0..<first.count).map { i in .double(tail.map { $0[i] }.reduce(0, +) / Double(tail.count)) }
+}
+
+func settingsJSON(_ s: DistillSettings) throws -> JSONValue {
+    let e = JSONEncoder()
+    e.outputFormatting = [.sortedKeys]
+    return try parseJSON(bytes: [UInt8](try e.encode(s)))
+}
+
+/// SHA-256 over the settings and the input files' names and sizes: a checkpoint is only resumed by the same run.
+func runIdentity(_ job: DistillJob) throws -> String {
+    var h = SHA256()
+    h.update(data: try CanonicalJSON.encode(try settingsJSON(job.settings)))
+    for part in [job.task.rawValue, job.method.rawValue, job.model] { h.update(data: Array(part.utf8)); h.update(data: [0]) }
+    for f in [job.compiled, job.train, job.documents] {
+        let size = (try? FileManager.default.attributesOfItem(atPath: f)[.size] as? Int) ?? -1
+        h.update(data: Array("\(size)".utf8)); h.update(data: [0])
+    }
+    return h.finalize().map { String(format: "%02x", $0) }.joined()
+}

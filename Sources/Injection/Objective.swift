@@ -1,0 +1,152 @@
+// One training step of tracr-injection (METHOD §3.2) and of its baseline (§4):
+//   text pass:  student forward on general text, frozen teacher forward, γ·KL(teacher ‖ student), backward;
+//   task pass:  student forward with detach-and-roll at the output of block k (injection only),
+//               α·CE on the answer tokens, β·Σ_i (1 − cos(adapter(h_i), c_i)) for i = 0...k, backward;
+//   update:     AdamW over the student (and the adapter, for injection).
+// Legend: B rows, T positions, N = B·T, D LM width, C compiled width, V vocab, k aligned layers.
+import Engine
+import LM
+import Tensor
+
+public enum Method: String, Sendable, Codable, CaseIterable {
+    /// L = α·CE + β·ALG + γ·KL with detach-and-roll.
+    case injection
+    /// "Finetuning + KL": L = α·CE + γ·KL, no adapter, no intervention.
+    case baseline
+}
+
+/// How the per-layer algorithm losses are combined: the authors' code sums the k+1 terms; the
+/// paper's formula divides the sum by k.
+public enum AlgorithmNormalization: String, Sendable, Codable, CaseIterable {
+    case sum, mean
+}
+
+public struct LossWeights: Sendable, Codable, Equatable {
+    public var alpha: Float = 1, beta: Float = 1, gamma: Float = 1
+    public var normalization: AlgorithmNormalization = .sum
+    public init(alpha: Float = 1, beta: Float = 1, gamma: Float = 1, normalization: AlgorithmNormalization = .sum) {
+        self.alpha = alpha; self.beta = beta; self.gamma = gamma; self.normalization = normalization
+    }
+}
+
+/// The loss terms of one step (unweighted), and the mean cosine of every aligned layer.
+public struct StepLosses: Sendable, Equatable {
+    public var total: Float = 0
+    public var ce: Float = 0
+    public var alg: Float = 0
+    public var kl: Float = 0
+    public var cosine: [Float] = []
+    /// Answer tokens predicted correctly (argmax) in the task pass, and how many there were.
+    public var answerCorrect = 0, answerTotal = 0
+    public var isFinite: Bool { total.isFinite && ce.isFinite && alg.isFinite && kl.isFinite }
+}
+
+/// The models and buffers one step needs.
+public final class Objective {
+    public let method: Method
+    public let student: TransformerLM
+    public let teacher: TransformerLM?
+    public let adapter: Adapter
+    /// Aligned layers: compiled residual i ↔ LM residual i for i = 0...layers; the hook sits after block `layers`.
+    public let layers: Int
+    public let outputDims: [Int]
+    public let weights: LossWeights
+    /// Detach-and-roll at the output of block k during the task pass (injection only; on by default).
+    public let detachAndRoll: Bool
+    let scratch: LossScratch
+    private var adapted = FloatBuffer(count: 0)       // [N, C]
+    private var dAdapted = FloatBuffer(count: 0)      // [N, C]
+    private var residualGrads: [FloatBuffer] = []     // k+1 × [N, D]
+    private var gatherA = FloatBuffer(count: 0), gatherC = FloatBuffer(count: 0), gatherD = FloatBuffer(count: 0)
+
+    public init(method: Method, student: TransformerLM, teacher: TransformerLM?, adapter: Adapter, layers: Int,
+                outputDims: [Int], weights: LossWeights, detachAndRoll: Bool = true) {
+        precondition(layers < student.config.nLayers, "Objective: \(layers + 1) aligned residuals need more than \(student.config.nLayers) blocks")
+        self.method = method; self.student = student; self.teacher = teacher; self.adapter = adapter
+        self.layers = layers; self.outputDims = outputDims; self.weights = weights
+        self.detachAndRoll = detachAndRoll && method == .injection
+        scratch = LossScratch(vocab: student.config.vocabSize)
+    }
+
+    /// The weight of each layer's cosine term.
+    var layerWeight: Float { weights.normalization == .sum ? weights.beta : weights.beta / Float(max(layers, 1)) }
+
+    /// Forward, losses and backward of one step; gradients accumulate into the parameter stores
+    /// (the caller zeroes them before and applies the optimizer after).
+    public func step(task: TaskBatch, text: [Int32]?, textRows: Int, textLength: Int) throws -> StepLosses {
+        var out = StepLosses()
+        let v = student.config.vocabSize
+        // MARK: text pass (KL against the frozen teacher)
+        if let text, let teacher, weights.gamma != 0 {
+            let tl = try teacher.forward(text, batch: textRows, seq: textLength, options: ForwardOptions(training: false))
+            let s = try student.forward(text, batch: textRows, seq: textLength, options: ForwardOptions(training: true))
+            out.kl = klDivergenceForwardBackward(teacher: tl.logits, student: s.logits, dstudent: s.logits, n: s.tokens, v: v,
+                                                 batch: textRows, scratch: scratch, weight: weights.gamma)
+            student.backward(dlogits: s.logits)
+        }
+        // MARK: task pass
+        var hook: (afterBlock: Int, hook: ResidualHook)? = nil
+        if detachAndRoll {
+            let p = try subspaceProjector(rows: adapter.rows(outputDims), r: outputDims.count, d: student.config.dModel)
+            hook = (layers, DetachAndRoll(projector: p, d: student.config.dModel))
+        }
+        let f = try student.forward(task.tokens, batch: task.b, seq: task.t, options: ForwardOptions(training: true, hook: hook))
+        let n = f.tokens
+        (out.answerCorrect, out.answerTotal) = task.targets.withUnsafeBufferPointer { argmaxAgreement(f.logits, $0.baseAddress!, n: n, v: v) }
+        out.ce = task.targets.withUnsafeBufferPointer { tg in
+            crossEntropyForwardBackward(logits: f.logits, targets: tg.baseAddress!, dlogits: f.logits, n: n, v: v, weight: weights.alpha).loss
+        }
+        var grads: [Int: UnsafePointer<Float>] = [:]
+        if method == .injection {
+            out.cosine = algorithmLoss(task, f, grads: &grads)
+            let terms = out.cosine.reduce(Float(0)) { $0 + (1 - $1) }
+            out.alg = weights.normalization == .sum ? terms : terms / Float(max(layers, 1))
+        }
+        student.backward(dlogits: f.logits, residualGrads: grads)
+        out.total = weights.alpha * out.ce + (method == .injection ? weights.beta * out.alg : 0) + weights.gamma * out.kl
+        return out
+    }
+
+    /// For i = 0...k: adapter(h_i) against the compiled residual i over aligned positions; fills the
+    /// adapter's gradients and `grads[i]` = ∂loss/∂h_i. Returns the mean cosine per layer.
+    func algorithmLoss(_ task: TaskBatch, _ f: ForwardOutput, grads: inout [Int: UnsafePointer<Float>]) -> [Float] {
+        let n = f.tokens, d = f.dModel, c = adapter.compiledWidth
+        precondition(task.compiled.count == layers + 1, "task batch has \(task.compiled.count) compiled layers, the objective aligns \(layers + 1)")
+        let rows = task.aligned.indices.filter { task.aligned[$0] }
+        let m = rows.count
+        if adapted.count < n * c { adapted = FloatBuffer(count: n * c); dAdapted = FloatBuffer(count: n * c) }
+        if gatherA.count < m * c { gatherA = FloatBuffer(count: m * c); gatherC = FloatBuffer(count: m * c); gatherD = FloatBuffer(count: m * c) }
+        while residualGrads.count <= layers { residualGrads.append(FloatBuffer(count: 0)) }
+        var cosines: [Float] = []
+        for i in 0...layers {
+            let h = f.residual(i)                                     // [N, D]
+            adapter.forward(adapted.pointer, h, n: n)                 // [N, C]
+            for (j, r) in rows.enumerated() {
+                gatherA.at(j * c).update(from: adapted.at(r * c), count: c)
+                task.compiled[i].withUnsafeBufferPointer { gatherC.at(j * c).update(from: $0.baseAddress! + r * c, count: c) }
+            }
+            let loss = cosineLossForwardBackward(a: gatherA.pointer, c: gatherC.pointer, da: gatherD.pointer, n: m,
+                                                 features: c, weight: layerWeight)
+            cosines.append(1 - loss)
+            dAdapted.zero()
+            for (j, r) in rows.enumerated() { dAdapted.at(r * c).update(from: gatherD.at(j * c), count: c) }
+            if residualGrads[i].count < n * d { residualGrads[i] = FloatBuffer(count: n * d) }
+            adapter.backward(dx: residualGrads[i].pointer, dy: dAdapted.pointer, x: h, n: n)
+            grads[i] = UnsafePointer(residualGrads[i].pointer)
+        }
+        return cosines
+    }
+}
+
+/// How many rows with a target ≥ 0 have their argmax equal to the target.
+func argmaxAgreement(_ logits: UnsafePointer<Float>, _ targets: UnsafePointer<Int32>, n: Int, v: Int) -> (Int, Int) {
+    var correct = 0, total = 0
+    for r in 0..<n where targets[r] >= 0 {
+        total += 1
+        let x = logits + r * v
+        var best = 0
+        for j in 1..<v where x[j] > x[best] { best = j }
+        if best == Int(targets[r]) { correct += 1 }
+    }
+    return (correct, total)
+}

@@ -1,0 +1,57 @@
+// Distill settings and the three profiles of DESIGN §5: `smoke` (seconds, CI), `default` (the
+// README's main job on a 2-core CPU) and `paper` (METHOD §3.3: 80,000 steps of 12 task + 12 text
+// rows of 70 tokens, AdamW lr 1e-6 for the LM and 1e-4 for the adapter, weight decay 0.01).
+// Every field can be overridden on the command line; the summary records the values used.
+
+public struct DistillSettings: Sendable, Codable, Equatable {
+    public var steps: Int
+    /// Task rows per step.
+    public var taskBatch: Int
+    /// General-text rows per step (the KL pass) and their length in tokens.
+    public var textBatch: Int
+    public var textTokens: Int
+    public var lrModel: Float
+    public var lrAdapter: Float
+    public var weightDecay: Float
+    public var loss: LossWeights
+    public var detachAndRoll: Bool
+    /// A checkpoint every this many steps (and at the end).
+    public var checkpointEvery: Int
+    /// Training examples held out for the accuracy-versus-steps curve, and how often it is measured.
+    public var validationExamples: Int
+    public var validateEvery: Int
+    public var seed: UInt64
+
+    public static func profile(_ name: String) throws -> DistillSettings {
+        switch name {
+        case "smoke":
+            return DistillSettings(steps: 6, taskBatch: 2, textBatch: 2, textTokens: 16, lrModel: 1e-4, lrAdapter: 1e-3,
+                                   weightDecay: 0.01, loss: LossWeights(), detachAndRoll: true, checkpointEvery: 3,
+                                   validationExamples: 4, validateEvery: 3, seed: 42)
+        case "default":
+            return DistillSettings(steps: 150, taskBatch: 8, textBatch: 4, textTokens: 32, lrModel: 1e-4, lrAdapter: 1e-3,
+                                   weightDecay: 0.01, loss: LossWeights(), detachAndRoll: true, checkpointEvery: 50,
+                                   validationExamples: 64, validateEvery: 25, seed: 42)
+        case "paper":
+            return DistillSettings(steps: 80_000, taskBatch: 12, textBatch: 12, textTokens: 70, lrModel: 1e-6, lrAdapter: 1e-4,
+                                   weightDecay: 0.01, loss: LossWeights(), detachAndRoll: true, checkpointEvery: 1000,
+                                   validationExamples: 100, validateEvery: 100, seed: 42)
+        default:
+            throw InjectionError("unknown distill profile '\(name)'; choose smoke, default or paper")
+        }
+    }
+
+    /// Every problem at once.
+    public func validate() throws {
+        var p: [String] = []
+        if steps < 1 { p.append("steps \(steps) < 1") }
+        if taskBatch < 2 { p.append("task batch \(taskBatch) < 2 (detach-and-roll exchanges rows)") }
+        if textBatch < 0 { p.append("text batch \(textBatch) < 0") }
+        if textBatch > 0 && textTokens < 2 { p.append("text tokens \(textTokens) < 2") }
+        if !(lrModel >= 0) || !(lrAdapter >= 0) { p.append("learning rates must be ≥ 0") }
+        if checkpointEvery < 1 { p.append("checkpoint interval \(checkpointEvery) < 1") }
+        if validateEvery < 1 { p.append("validation interval \(validateEvery) < 1") }
+        if validationExamples < 0 { p.append("validation examples \(validationExamples) < 0") }
+        if !p.isEmpty { throw InjectionError("distill settings: " + p.joined(separator: "; ")) }
+    }
+}

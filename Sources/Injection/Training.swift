@@ -1,0 +1,264 @@
+// The distill loop: seeded data order, one Objective step per batch, AdamW, the accuracy curve on
+// held-out training examples, checkpoints (resume gives the same bytes as an uninterrupted run),
+// a NaN/Inf guard that stops at the last good checkpoint, and Ctrl-C/SIGTERM handled between
+// steps (a checkpoint is written, then the process exits 130).
+import Artifacts
+import Engine
+import Foundation
+import LM
+import Support
+import Tensor
+
+/// Everything a training run consumes, already loaded.
+public struct TrainingData {
+    public var train: [TaskRecord]
+    public var validation: [TaskRecord]
+    /// General-text rows for the KL pass, each `textTokens` long (cycled when exhausted).
+    public var textRows: [[Int32]]
+    public var pad: Int32
+    public init(train: [TaskRecord], validation: [TaskRecord], textRows: [[Int32]], pad: Int32) {
+        self.train = train; self.validation = validation; self.textRows = textRows; self.pad = pad
+    }
+}
+
+/// What a finished (or interrupted) run leaves behind in memory.
+public struct TrainingResult {
+    public var stepsDone: Int
+    public var log: [JSONValue]                   // one object per step
+    public var curve: [(step: Int, accuracy: Double)]
+    public var last: StepLosses
+    public var interrupted: Bool
+    public var seconds: Double
+    public var tokensProcessed: Int
+}
+
+public struct NonFiniteLossError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// Set by SIGINT/SIGTERM; the loop stops after the current step.
+nonisolated(unsafe) private var stopRequested: sig_atomic_t = 0
+
+public func installStopHandlers() {
+    signal(SIGINT) { _ in stopRequested = 1 }
+    signal(SIGTERM) { _ in stopRequested = 1 }
+}
+
+public final class Trainer {
+    public let settings: DistillSettings
+    public let objective: Objective
+    public let teacherModel: CompiledTeacher?
+    public let optimizer: AdamW
+    public let data: TrainingData
+    /// Directory for `checkpoint.safetensors` and `log.jsonl`; nil: no checkpoints.
+    public let checkpointDir: String?
+    /// Identity of the run (settings, inputs): a checkpoint of another run is refused.
+    public let runID: String
+    public var progress = true
+
+    public init(settings: DistillSettings, objective: Objective, compiled: CompiledTeacher?, data: TrainingData,
+                checkpointDir: String?, runID: String) throws {
+        try settings.validate()
+        guard data.train.count >= settings.taskBatch else {
+            throw InjectionError("\(data.train.count) training examples are fewer than one batch of \(settings.taskBatch)")
+        }
+        if settings.textBatch > 0 && objective.weights.gamma != 0 && data.textRows.count < settings.textBatch {
+            throw InjectionError("\(data.textRows.count) general-text rows are fewer than one batch of \(settings.textBatch)")
+        }
+        self.settings = settings; self.objective = objective; teacherModel = compiled; self.data = data
+        self.checkpointDir = checkpointDir; self.runID = runID
+        var groups = [AdamWGroup(name: "model", store: objective.student.params,
+                                 hyper: AdamWHyper(lr: settings.lrModel, weightDecay: settings.weightDecay))]
+        if objective.method == .injection {
+            groups.append(AdamWGroup(name: "adapter", store: objective.adapter.params,
+                                     hyper: AdamWHyper(lr: settings.lrAdapter, weightDecay: settings.weightDecay)))
+        }
+        optimizer = AdamW(groups: groups)
+    }
+
+    // MARK: - Data order
+
+    /// Example indices of step `s`: consecutive slices of per-epoch seeded permutations.
+    func taskIndices(step s: Int) -> [Int] {
+        let n = data.train.count, b = settings.taskBatch
+        var out: [Int] = []
+        var cachedEpoch = -1, perm: [Int] = []
+        for j in 0..<b {
+            let global = s * b + j, epoch = global / n
+            if epoch != cachedEpoch {
+                perm = Array(0..<n)
+                var rng = SeededRNG(seed: settings.seed).derived("task-order-epoch-\(epoch)")
+                for i in stride(from: n - 1, to: 0, by: -1) { perm.swapAt(i, rng.below(i + 1)) }
+                cachedEpoch = epoch
+            }
+            out.append(perm[global % n])
+        }
+        return out
+    }
+
+    /// Text rows of step `s`, in file order, cycled.
+    func textBatch(step s: Int) -> [Int32] {
+        let b = settings.textBatch
+        return (0..<b).flatMap { data.textRows[(s * b + $0) % data.textRows.count] }
+    }
+
+    // MARK: - Checkpoints
+
+    var checkpointPath: String? { checkpointDir.map { $0 + "/checkpoint.safetensors" } }
+    var logPath: String? { checkpointDir.map { $0 + "/log.jsonl" } }
+
+    func saveCheckpoint(step: Int, log: [JSONValue], curve: [(step: Int, accuracy: Double)]) throws {
+        guard let dir = checkpointDir, let path = checkpointPath, let logPath else { return }
+        for g in optimizer.groups where !allFinite(g.store.values) {
+            throw NonFiniteLossError(description: "distill: the \(g.name) parameters are not finite after step \(step); no checkpoint was written and the last good one is kept. Lower the learning rates (--lr-model, --lr-adapter) and rerun: it resumes from that checkpoint.")
+        }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        var logBytes: [UInt8] = []
+        for line in log { logBytes += try CanonicalJSON.encode(line); logBytes.append(10) }
+        try writeFileAtomically(logPath, bytes: logBytes)
+        let curveText = curve.map { "\($0.step):\($0.accuracy)" }.joined(separator: ",")
+        try writeFileAtomically(path, bytes: try TrainingState.encode(optimizer, metadata: [
+            "run": runID, "steps_done": String(step), "log_lines": String(log.count), "curve": curveText]))
+    }
+
+    /// Restores the last checkpoint of this run, if any: (step, log, curve).
+    func resume() throws -> (Int, [JSONValue], [(step: Int, accuracy: Double)])? {
+        guard let path = checkpointPath, let logPath, FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let bytes = FileManager.default.contents(atPath: path) else { throw InjectionError("cannot read checkpoint \(path)") }
+        let meta = try TrainingState.decode([UInt8](bytes), into: optimizer, source: path)
+        guard meta["run"] == runID else {
+            throw InjectionError("checkpoint \(path) belongs to another run (settings or inputs differ); delete \(checkpointDir!) to start afresh")
+        }
+        guard let step = Int(meta["steps_done"] ?? ""), let lines = Int(meta["log_lines"] ?? "") else {
+            throw InjectionError("checkpoint \(path) lacks steps_done/log_lines metadata; delete \(checkpointDir!) to start afresh")
+        }
+        let text = String(decoding: FileManager.default.contents(atPath: logPath) ?? Data(), as: UTF8.self)
+        let log = try text.split(separator: "\n").map { try parseJSON(String($0)) }
+        guard log.count == lines else { throw InjectionError("\(logPath) has \(log.count) lines, the checkpoint expects \(lines); delete \(checkpointDir!) to start afresh") }
+        let curve = (meta["curve"] ?? "").split(separator: ",").compactMap { item -> (step: Int, accuracy: Double)? in
+            let parts = item.split(separator: ":")
+            guard parts.count == 2, let s = Int(parts[0]), let a = Double(parts[1]) else { return nil }
+            return (s, a)
+        }
+        return (step, log, curve)
+    }
+
+    // MARK: - The loop
+
+    public func run() throws -> TrainingResult {
+        var log: [JSONValue] = [], curve: [(step: Int, accuracy: Double)] = []
+        var start = 0
+        if let (s, l, c) = try resume() {
+            start = s; log = l; curve = c
+            if progress { print("distill: resuming from the checkpoint at step \(s) of \(settings.steps)") }
+        }
+        let bar = progress ? ProgressBar("distill \(objective.method.rawValue)", total: settings.steps, unit: "step", logEvery: 30) : nil
+        if start > 0 { bar?.advance(start) }
+        var last = StepLosses()
+        let began = monotonicSeconds()
+        var tokens = 0
+        var step = start
+        var interrupted = false
+        while step < settings.steps {
+            let records = taskIndices(step: step).map { data.train[$0] }
+            let batch = try teacherModel.map { try $0.batch(records, pad: data.pad, withTargets: objective.method == .injection) }
+                ?? CompiledTeacher.plainBatch(records, pad: data.pad)
+            let text = settings.textBatch > 0 ? textBatch(step: step) : nil
+            optimizer.zeroGrad()
+            let losses = try objective.step(task: batch, text: text, textRows: settings.textBatch, textLength: settings.textTokens)
+            guard losses.isFinite else {
+                throw NonFiniteLossError(description: "distill: a non-finite loss at step \(step + 1) (total \(losses.total), ce \(losses.ce), alg \(losses.alg), kl \(losses.kl)); the parameters of this step were not applied and the last good checkpoint (step \(step - step % settings.checkpointEvery)) is kept. Lower the learning rates (--lr-model, --lr-adapter) and rerun: it resumes from that checkpoint.")
+            }
+            optimizer.update()
+            step += 1
+            tokens += batch.b * batch.t + (text?.count ?? 0)
+            last = losses
+            log.append(logLine(step: step, losses))
+            if step % settings.validateEvery == 0 || step == settings.steps, !data.validation.isEmpty {
+                curve.append((step, try validationAccuracy()))
+            }
+            bar?.advance(1, fields: barFields(losses, curve.last?.accuracy))
+            if step % settings.checkpointEvery == 0 || step == settings.steps { try saveCheckpoint(step: step, log: log, curve: curve) }
+            if stopRequested != 0 {
+                if step % settings.checkpointEvery != 0 && step != settings.steps { try saveCheckpoint(step: step, log: log, curve: curve) }
+                interrupted = true
+                break
+            }
+        }
+        bar?.finish()
+        return TrainingResult(stepsDone: step, log: log, curve: curve, last: last, interrupted: interrupted,
+                              seconds: monotonicSeconds() - began, tokensProcessed: tokens)
+    }
+
+    func logLine(step: Int, _ l: StepLosses) -> JSONValue {
+        var o: [String: JSONValue] = ["step": .int(Int64(step)), "loss": .double(Double(l.total)), "ce": .double(Double(l.ce)),
+                                      "kl": .double(Double(l.kl)),
+                                      "answer_accuracy": .double(l.answerTotal == 0 ? 0 : Double(l.answerCorrect) / Double(l.answerTotal))]
+        if objective.method == .injection {
+            o["alg"] = .double(Double(l.alg))
+            o["cos"] = .array(l.cosine.map { .double(Double($0)) })
+        }
+        return .object(o)
+    }
+
+    func barFields(_ l: StepLosses, _ acc: Double?) -> [(String, String)] {
+        var f: [(String, String)] = [("ce", fmt(l.ce)), ("kl", fmt(l.kl))]
+        if objective.method == .injection {
+            f.append(("alg", fmt(l.alg)))
+            f.append(("cos", l.cosine.map { String(format: "%.2f", $0) }.joined(separator: " ")))
+        }
+        if let acc { f.append(("val", String(format: "%.0f%%", acc * 100))) }
+        return f
+    }
+
+    func fmt(_ x: Float) -> String { String(format: "%.4f", x) }
+
+    /// Exact-match accuracy on the held-out examples: greedy generation of the answer tokens equals
+    /// the answer iff the argmax agrees at every answer position under teacher forcing (no hook).
+    public func validationAccuracy() throws -> Double {
+        try exactMatchAccuracy(objective.student, data.validation, pad: data.pad, batch: settings.taskBatch)
+    }
+}
+
+func allFinite(_ b: FloatBuffer) -> Bool {
+    let p = b.pointer
+    var ok = true
+    for i in 0..<b.count where !p[i].isFinite { ok = false; break }
+    return ok
+}
+
+extension CompiledTeacher {
+    /// A batch without compiled targets (the baseline needs no compiled model).
+    static func plainBatch(_ records: [TaskRecord], pad: Int32) -> TaskBatch {
+        let b = records.count, t = records.map(\.lmTokens.count).max()!
+        var tokens = [Int32](repeating: pad, count: b * t), targets = [Int32](repeating: -1, count: b * t)
+        for (row, r) in records.enumerated() {
+            for (p, id) in r.lmTokens.enumerated() { tokens[row * t + p] = id }
+            for p in (r.promptTokens - 1)..<(r.lmTokens.count - 1) { targets[row * t + p] = r.lmTokens[p + 1] }
+        }
+        return TaskBatch(b: b, t: t, tokens: tokens, targets: targets, aligned: [Bool](repeating: false, count: b * t), compiled: [])
+    }
+}
+
+/// Fraction of records whose every answer token is the argmax at its predicting position.
+public func exactMatchAccuracy(_ model: TransformerLM, _ records: [TaskRecord], pad: Int32, batch: Int) throws -> Double {
+    guard !records.isEmpty else { return 0 }
+    var correct = 0
+    let v = model.config.vocabSize
+    for start in stride(from: 0, to: records.count, by: batch) {
+        let chunk = Array(records[start..<min(start + batch, records.count)])
+        let b = CompiledTeacher.plainBatch(chunk, pad: pad)
+        let f = try model.forward(b.tokens, batch: b.b, seq: b.t, options: ForwardOptions(training: false))
+        for row in 0..<b.b {
+            var ok = true
+            for p in 0..<b.t where b.targets[row * b.t + p] >= 0 {
+                let x = f.logits + (row * b.t + p) * v
+                var best = 0
+                for j in 1..<v where x[j] > x[best] { best = j }
+                if best != Int(b.targets[row * b.t + p]) { ok = false; break }
+            }
+            if ok { correct += 1 }
+        }
+    }
+    return Double(correct) / Double(records.count)
+}

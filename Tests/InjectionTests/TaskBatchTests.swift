@@ -1,0 +1,50 @@
+// Reading task records (clear errors for lines without compiled inputs) and batch assembly:
+// padding, answer-only targets, compiled residuals gathered at the aligned positions.
+import Testing
+import Foundation
+import Compiler
+@testable import Injection
+
+/// The description of the error `body` throws, or "" when it throws none.
+func errorText(_ body: () throws -> Void) -> String {
+    do { try body(); return "" } catch { return "\(error)" }
+}
+
+@Suite struct TaskBatchTests {
+    func write(_ text: String) -> String {
+        let p = NSTemporaryDirectory() + "graft-records-\(UUID().uuidString).jsonl"
+        _ = FileManager.default.createFile(atPath: p, contents: Data(text.utf8))
+        return p
+    }
+
+    @Test func readsRecordsAndNamesBadLines() throws {
+        let good = #"{"prompt":"p","label":"1","lm_tokens":[0,1,2,3,4],"prompt_tokens":4,"compiled_tokens":["bos","a","b","c","a"],"lm_to_compiled":[1,2,3,4,-1]}"#
+        let r = try readTaskRecords(write(good + "\n"))
+        #expect(r == [TaskRecord(lmTokens: [0, 1, 2, 3, 4], promptTokens: 4, compiledTokens: ["a", "b", "c", "a"], lmToCompiled: [1, 2, 3, 4, -1])])
+        let noCompiled = #"{"prompt":"p","label":"1"}"#
+        #expect(errorText { _ = try readTaskRecords(write(good + "\n" + noCompiled + "\n")) }.contains(":2: the example has no compiled inputs"))
+        #expect(errorText { _ = try readTaskRecords(write("{not json\n")) }.contains(":1:"))
+        #expect(throws: InjectionError.self) { try readTaskRecords("/nonexistent.jsonl") }
+    }
+
+    @Test func batchTargetsAndCompiledRows() throws {
+        let model = try TinyTask.compiled()
+        let teacher = CompiledTeacher(model)
+        var recs = Array(TinyTask.records()[0..<2])
+        recs[1].lmTokens.removeLast(); recs[1].lmTokens.append(4)    // a different answer
+        let b = try teacher.batch(recs, pad: TinyTask.pad, withTargets: true)
+        #expect(b.b == 2 && b.t == 5)
+        #expect(b.targets == [-1, -1, -1, recs[0].lmTokens[4], -1, -1, -1, -1, 4, -1])
+        #expect(b.aligned == [true, true, true, true, false, true, true, true, true, false])
+        #expect(b.compiled.count == model.layers.count + 1)
+        let res = try teacher.residuals(recs[0])
+        let c = model.width
+        for i in 0...model.layers.count {
+            for p in 0..<4 { #expect(Array(b.compiled[i][(p * c)..<((p + 1) * c)]) == Array(res[i][((p + 1) * c)..<((p + 2) * c)])) }
+            #expect(b.compiled[i][(4 * c)..<(5 * c)].allSatisfy { $0 == 0 })
+        }
+        var wrong = recs[0]
+        wrong.compiledTokens[0] = "z"
+        #expect(errorText { _ = try teacher.batch([wrong, recs[1]], pad: TinyTask.pad, withTargets: true) }.contains("'z'"))
+    }
+}

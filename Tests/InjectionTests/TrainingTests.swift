@@ -1,0 +1,84 @@
+// The loop: same seed → identical parameters and log; a run resumed from a checkpoint ends with
+// the same bytes as one run straight through; a non-finite loss stops the run with a clear error
+// before the bad step is applied, and the last good checkpoint stays as it was.
+import Testing
+import Foundation
+import Artifacts
+@testable import Injection
+
+@Suite struct TrainingTests {
+    func tempDir() -> String {
+        let d = NSTemporaryDirectory() + "graft-injection-\(UUID().uuidString)"
+        try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        return d
+    }
+
+    func bytes(_ log: [JSONValue]) throws -> [[UInt8]] { try log.map { try CanonicalJSON.encode($0) } }
+
+    func fingerprint(_ t: Trainer) -> [UInt32] {
+        (t.objective.student.params.values.array + t.objective.adapter.params.values.array).map(\.bitPattern)
+    }
+
+    @Test func sameSeedSameBytes() throws {
+        let a = try TinyTask.trainer(.injection, steps: 5), b = try TinyTask.trainer(.injection, steps: 5)
+        let ra = try a.run(), rb = try b.run()
+        #expect(fingerprint(a) == fingerprint(b))
+        #expect(try bytes(ra.log) == bytes(rb.log))
+        var s = TinyTask.settings(steps: 5)
+        s.seed = 8
+        let c = try TinyTask.trainer(.injection, steps: 5, settings: s)
+        _ = try c.run()
+        #expect(fingerprint(c) != fingerprint(a))
+    }
+
+    @Test func resumeIsBitExact() throws {
+        for method in Method.allCases {
+            let straight = try TinyTask.trainer(method, steps: 8)
+            let rs = try straight.run()
+            let dir = tempDir()
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            var s = TinyTask.settings(steps: 8)
+            s.checkpointEvery = 3
+            // "crash" after step 5: the run of 5 steps leaves checkpoints at 3 and 5 (the end)
+            var first = s; first.steps = 5
+            _ = try TinyTask.trainer(method, steps: 5, checkpointDir: dir, settings: first).run()
+            let resumed = try TinyTask.trainer(method, steps: 8, checkpointDir: dir, settings: s)
+            let rr = try resumed.run()
+            #expect(fingerprint(resumed) == fingerprint(straight), "\(method)")
+            #expect(try bytes(rr.log) == bytes(rs.log), "\(method)")
+            #expect(rr.stepsDone == 8)
+        }
+    }
+
+    @Test func checkpointOfAnotherRunIsRefused() throws {
+        let dir = tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try TinyTask.trainer(.injection, steps: 2, checkpointDir: dir).run()
+        let other = try TinyTask.trainer(.baseline, steps: 2, checkpointDir: dir)
+        #expect(throws: (any Error).self) { _ = try other.run() }
+    }
+
+    @Test func nonFiniteLossStopsAndKeepsTheLastGoodCheckpoint() throws {
+        let dir = tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var s = TinyTask.settings(steps: 2)
+        s.checkpointEvery = 1
+        _ = try TinyTask.trainer(.injection, steps: 2, checkpointDir: dir, settings: s).run()
+        let path = dir + "/checkpoint.safetensors"
+        let good = FileManager.default.contents(atPath: path)
+        #expect(good != nil)
+        var bad = s
+        bad.steps = 4
+        bad.loss.gamma = .nan
+        let t = try TinyTask.trainer(.injection, steps: 4, checkpointDir: dir, settings: bad)
+        do {
+            _ = try t.run()
+            Issue.record("a NaN loss did not stop the run")
+        } catch let e as NonFiniteLossError {
+            #expect(e.description.contains("step 3"))
+            #expect(e.description.contains("checkpoint"))
+        }
+        #expect(FileManager.default.contents(atPath: path) == good)
+        #expect(t.objective.student.params.values.array.allSatisfy { $0.isFinite })
+    }
+}
