@@ -1,7 +1,8 @@
 // Running one stage: a private work directory under artifacts/tmp/ with its inputs decompressed
 // into in/, its outputs expected in out/, params.json and metrics.json; the argv with its
 // placeholders substituted; then, after exit 0, every declared output checked and ingested,
-// the manifest and run index written. The work directory is removed whatever happens.
+// the manifest and run index written. The work directory is removed whatever happens;
+// $GRAFT_CHECKPOINTS (artifacts/checkpoints/<key>) is kept until the stage succeeds.
 import Artifacts
 import Foundation
 import Support
@@ -47,6 +48,10 @@ extension Workspace {
         env["GRAFT_METRICS"] = metricsPath
         env["GRAFT_PROFILE"] = profile
         env["GRAFT_ROOT"] = root
+        // Checkpoints survive a failed or interrupted attempt (a rerun of the same key resumes
+        // from them) and are removed once the stage's outputs are in the store.
+        let checkpoints = "\(store.root)/checkpoints/\(parts.key.hex)"
+        env["GRAFT_CHECKPOINTS"] = checkpoints
 
         // The log of the latest attempt stays in artifacts/logs/ (also after a failure).
         let logsDir = store.root + "/logs"
@@ -83,6 +88,7 @@ extension Workspace {
                                 outputs: outputs, tool: tool.name, toolExec: tool.exec, toolCode: parts.toolCode,
                                 wallSeconds: wall, peakMemoryBytes: exit.peakMemoryBytes, metrics: metrics, log: logDigest)
         let manifestDigest = try RunIndex(store: store).record(manifest)
+        removeTree(checkpoints)
         return LockEntry(key: parts.key, profile: profile, toolCode: parts.toolCode, command: parts.command,
                          params: parts.paramsDigest, inputs: parts.inputs, outputs: outputs, manifest: manifestDigest, metrics: metrics)
     }
