@@ -101,9 +101,9 @@ let tinySum = TinyTokenizer(vocab: (0..<10).map(String.init) + [" ", " +", " =",
     @Test func realTokenizerWithSurgery() throws {
         let dyck = try loadTaskTokenizer(model: "default", root: repositoryRoot, task: .dyck)
         let e = try TokenTranslator(task: .dyck, tokenizer: dyck).compiledInput(for: Dyck.example("[(])"), tokenizer: dyck)
-        // ":" → compute, and the LM predicts the single answer token " no" there.
+        // ":" → compute, and the LM predicts the single answer token " yes" there ("[(])" is shuffle-balanced).
         #expect(Array(e.compiledTokens.suffix(8)) == ["[", "(", "]", ")", " ", " ", "compute", " "])
-        #expect(e.lmTokens[e.promptTokens...].map { dyck.decode($0) } == [" no"] && e.compiledTokens[e.promptTokens] == "compute")
+        #expect(e.lmTokens[e.promptTokens...].map { dyck.decode($0) } == [" yes"] && e.compiledTokens[e.promptTokens] == "compute")
         #expect(e.compiledTokens.first == "bos" && e.lmTokens.count + 1 == e.compiledTokens.count)
 
         let sum = try loadTaskTokenizer(model: "default", root: repositoryRoot, task: .sum)

@@ -72,10 +72,10 @@ struct CompiledRow {
         let runner = ModelRunner(model)
         let tokenizer = try loadTaskTokenizer(model: "default", root: repositoryRoot, task: task)
 
-        // The default profile's test set size and distribution; dyck/count pools cut to 5,000
-        // (test = min(20 %, 1,000) = 1,000) to keep the training-set alignment short.
+        // The default profile's test set size and distribution; dyck/count pools cut to 6,000
+        // (test = min(20 % of the distinct ones, 1,000) = 1,000) to keep the training-set alignment short.
         var sizes = TaskSizes.of(task, profile: .default)
-        if task != .sum { sizes.pool = 5000 }
+        if task != .sum { sizes.pool = 6000 }
         let dir = tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let outputs = TaskOutputs(train: dir + "/train.jsonl", test: dir + "/test.jsonl", ood: dir + "/ood.jsonl", card: dir + "/card.json")
@@ -99,9 +99,10 @@ struct CompiledRow {
 
     /// Why the compiled output disagrees with the row's label, or nil when it agrees. Dyck:
     /// the answer is one token " yes"/" no", predicted at `compute`, where final_result is
-    /// True ⇔ yes. Count/sum: the answer is an optional lone " " (final_result there must be
-    /// 0: nothing is placed before the anchor) and then digit tokens (a leading space is
-    /// allowed on the first), each predicted where final_result holds that digit.
+    /// True ⇔ yes. Count/sum: the answer is an optional lone " ", predicted before the anchor,
+    /// where final_result has no value (its inputs are the zero vector there), and then digit
+    /// tokens (a leading space allowed on the first), each predicted where final_result holds
+    /// that digit.
     func mismatch(_ task: TaskKind, row: CompiledRow, answer: [String], predicted: (Int) -> Value?) -> String? {
         let p = row.promptTokens
         if task == .dyck {
@@ -113,7 +114,7 @@ struct CompiledRow {
         for (j, token) in answer.enumerated() {
             let got = predicted(p + j)?.integer
             if token == " " && j == 0 {
-                guard got == 0 else { return "final_result \(String(describing: got)) before the first digit" }
+                guard predicted(p) == nil else { return "final_result \(String(describing: predicted(p))) before the anchor" }
                 continue
             }
             let digit = j == 0 && token.hasPrefix(" ") ? String(token.dropFirst()) : token
