@@ -4,6 +4,9 @@
 import Support
 
 public enum Count {
+    /// The fixed question every prompt starts with (before the characters).
+    public static let question = "What is the number of 'x' in this text?"
+
     public static func prompt(_ chars: [Character]) -> String {
         var body = ""
         body.reserveCapacity(chars.count * 2)
@@ -11,7 +14,7 @@ public enum Count {
             if i > 0 { body.append(" ") }
             body.append(c)
         }
-        return "What is the number of 'x' in this text? \(body)\nAnswer:"
+        return "\(question) \(body)\nAnswer:"
     }
 
     public static func example(_ chars: [Character]) -> Example {
@@ -26,7 +29,7 @@ public enum Count {
             if i > 0 { body.append(32) }
             body.append(p.bits >> UInt64(i) & 1 == 1 ? 120 : 121)
         }
-        return Example(prompt: "What is the number of 'x' in this text? " + String(decoding: body, as: UTF8.self) + "\nAnswer:",
+        return Example(prompt: question + " " + String(decoding: body, as: UTF8.self) + "\nAnswer:",
                        label: String(p.bits.nonzeroBitCount))
     }
 

@@ -10,7 +10,7 @@ public struct SetSummary: Codable, Sendable, Equatable {
     public var labels: [String: Int]
     /// Prompt length in characters, bucketed by 10: "0-9" → count.
     public var promptLengths: [String: Int]
-    /// Examples whose compiled sequence (with bos) exceeds the compiled model's max_seq_len + 1.
+    /// Examples longer than the compiled model's max_seq_len (OOD only; they carry no compiled fields).
     public var compiledTooLong: Int?
 }
 
@@ -31,7 +31,7 @@ public struct TaskDataCard: Codable, Sendable, Equatable {
     public var tokenizer: String?
 }
 
-public func summarize(_ name: String, _ examples: [Example], compiled: [CompiledInput]? = nil, task: TaskKind) -> SetSummary {
+public func summarize(_ name: String, _ examples: [Example], compiled: [CompiledInput?]? = nil, task: TaskKind) -> SetSummary {
     var labels: [String: Int] = [:]
     var lengths: [Int: Int] = [:]
     for e in examples {
@@ -40,12 +40,12 @@ public func summarize(_ name: String, _ examples: [Example], compiled: [Compiled
     }
     var hist: [String: Int] = [:]
     for (b, n) in lengths { hist[String(format: "%03d-%03d", b * 10, b * 10 + 9)] = n }
-    let tooLong = compiled.map { $0.filter { $0.compiledTokens.count > compiledMaxLength(task) + 1 }.count }
+    let tooLong = compiled.map { $0.filter { $0 == nil }.count }
     return SetSummary(name: name, examples: examples.count, labels: labels, promptLengths: hist, compiledTooLong: tooLong)
 }
 
 public func makeCard(_ d: TaskData, profile: String, seed: UInt64, sizes: TaskSizes, options: OODOptions,
-                     compiled: [String: [CompiledInput]]? = nil, tokenizer: String? = nil) -> TaskDataCard {
+                     compiled: [String: [CompiledInput?]]? = nil, tokenizer: String? = nil) -> TaskDataCard {
     var sets = [summarize("train", d.train, compiled: compiled?["train"], task: d.task),
                 summarize("test", d.test, compiled: compiled?["test"], task: d.task)]
     for (n, ex) in d.ood { sets.append(summarize("ood/" + n, ex, compiled: compiled?["ood/" + n], task: d.task)) }

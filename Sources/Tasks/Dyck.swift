@@ -7,8 +7,11 @@ public enum Dyck {
     public static let families: [(open: Character, close: Character)] = [("(", ")"), ("[", "]"), ("{", "}")]
     public static let newFamily: (open: Character, close: Character) = ("<", ">")
 
+    /// The fixed question every prompt starts with (before the brackets).
+    public static let question = "Are parenthesis here correctly matched?"
+
     public static func prompt(_ brackets: String) -> String {
-        "Are parenthesis here correctly matched? \(brackets)\nAnswer:"
+        "\(question) \(brackets)\nAnswer:"
     }
 
     /// Balanced in the shuffle-Dyck sense for the given families.

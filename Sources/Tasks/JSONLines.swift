@@ -42,7 +42,7 @@ func appendStringArray(_ a: [String], to out: inout String) {
     out.append("]")
 }
 
-/// One JSONL row: {"set":…,"prompt":…,"label":…,"lm_tokens":[…],"compiled_tokens":[…],"lm_to_compiled":[…]}.
+/// One JSONL row: {"set":…,"prompt":…,"label":…,"lm_tokens":[…],"prompt_tokens":n,"compiled_tokens":[…],"lm_to_compiled":[…]}.
 public func jsonLine(_ e: Example, set: String? = nil, compiled: CompiledInput? = nil) -> String {
     var out = "{"
     if let set {
@@ -57,6 +57,7 @@ public func jsonLine(_ e: Example, set: String? = nil, compiled: CompiledInput? 
     if let c = compiled {
         out.append(",\"lm_tokens\":")
         appendIntArray(c.lmTokens, to: &out)
+        out.append(",\"prompt_tokens\":" + String(c.promptTokens))
         out.append(",\"compiled_tokens\":")
         appendStringArray(c.compiledTokens, to: &out)
         out.append(",\"lm_to_compiled\":")
@@ -67,10 +68,10 @@ public func jsonLine(_ e: Example, set: String? = nil, compiled: CompiledInput? 
 }
 
 /// All rows of one file as UTF-8 bytes.
-public func jsonLines(_ examples: [Example], set: String? = nil, compiled: [CompiledInput]? = nil) -> [UInt8] {
+public func jsonLines(_ examples: [Example], set: String? = nil, compiled: [CompiledInput?]? = nil) -> [UInt8] {
     var out: [UInt8] = []
     out.reserveCapacity(examples.count * (compiled == nil ? 100 : 400))
-    for (i, e) in examples.enumerated() { appendJSONLine(e, set: set, compiled: compiled?[i], to: &out) }
+    for (i, e) in examples.enumerated() { appendJSONLine(e, set: set, compiled: compiled?[i] ?? nil, to: &out) }
     return out
 }
 
@@ -110,7 +111,9 @@ func appendJSONLine(_ e: Example, set: String?, compiled c: CompiledInput?, to o
     if let c {
         out += Array(",\"lm_tokens\":[".utf8)
         for (i, v) in c.lmTokens.enumerated() { if i > 0 { out.append(44) }; appendIntBytes(v, to: &out) }
-        out += Array("],\"compiled_tokens\":[".utf8)
+        out += Array("],\"prompt_tokens\":".utf8)
+        appendIntBytes(c.promptTokens, to: &out)
+        out += Array(",\"compiled_tokens\":[".utf8)
         for (i, v) in c.compiledTokens.enumerated() { if i > 0 { out.append(44) }; appendJSONBytes(v, to: &out) }
         out += Array("],\"lm_to_compiled\":[".utf8)
         for (i, v) in c.lmToCompiled.enumerated() { if i > 0 { out.append(44) }; appendIntBytes(v, to: &out) }

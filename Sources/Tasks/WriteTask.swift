@@ -1,6 +1,7 @@
 // The `generate-data task` operation: generate one task's data, optionally compute compiled
 // inputs with an LM tokenizer, and write train/test/OOD JSON Lines plus the data card
-// (JSON and Markdown), each to the file path the caller names, atomically.
+// (JSON and Markdown), each to the file path the caller names, atomically. Train/test examples
+// must fit the compiled model; OOD examples that do not get no compiled fields.
 import Foundation
 import Support
 
@@ -20,15 +21,16 @@ public struct TaskOutputs: Sendable {
 public func writeTaskData(_ task: TaskKind, profile: String, sizes: TaskSizes, options: OODOptions, seed: UInt64,
                           outputs: TaskOutputs, tokenizer: (any TextTokenizer)? = nil, tokenizerName: String? = nil,
                           paperSumBug: Bool = false, progress: Bool = false) throws -> TaskDataCard {
-    let d = try generateTaskData(task, sizes: sizes, options: options, seed: seed, progress: progress)
-    var compiled: [String: [CompiledInput]]? = nil
+    var d = try generateTaskData(task, sizes: sizes, options: options, seed: seed, progress: progress)
+    var compiled: [String: [CompiledInput?]]? = nil
     if let tokenizer {
         let tr = try TokenTranslator(task: task, tokenizer: tokenizer, paperSumBug: paperSumBug)
+        d.notes.choices += tr.choices
         let all = [("train", d.train), ("test", d.test)] + d.ood.map { ("ood/" + $0.name, $0.examples) }
         let bar = progress ? ProgressBar("align \(task.rawValue)", total: all.reduce(0) { $0 + $1.1.count }, unit: "ex") : nil
-        var c: [String: [CompiledInput]] = [:]
+        var c: [String: [CompiledInput?]] = [:]
         for (name, ex) in all {
-            c[name] = ex.map { tr.compiledInput(for: $0.text, tokenizer: tokenizer) }
+            c[name] = try ex.map { try compiledInputThatFits($0, set: name, translator: tr, tokenizer: tokenizer) }
             bar?.advance(ex.count)
         }
         bar?.finish()
@@ -43,4 +45,15 @@ public func writeTaskData(_ task: TaskKind, profile: String, sizes: TaskSizes, o
     try writeFileAtomically(outputs.card, bytes: try canonicalJSON(card))
     if let md = outputs.cardMarkdown { try writeFileAtomically(md, bytes: Array(markdown(card).utf8)) }
     return card
+}
+
+/// The compiled input of one example, or nil for an OOD example longer than the compiled
+/// model's max_seq_len (it gets no compiled fields; the card counts them). A train or test
+/// example that does not fit is an error.
+func compiledInputThatFits(_ e: Example, set: String, translator tr: TokenTranslator, tokenizer: some TextTokenizer) throws -> CompiledInput? {
+    let c = try tr.compiledInput(for: e, tokenizer: tokenizer)
+    let limit = compiledMaxLength(tr.task)
+    guard c.lmTokens.count > limit else { return c }
+    if set.hasPrefix("ood/") { return nil }
+    throw AlignmentError(description: "\(tr.task.rawValue) \(set) example \(quoted(e.text)) is \(c.lmTokens.count) LM tokens, more than the compiled model's max_seq_len \(limit); raise compile/\(tr.task.rawValue)'s max_seq_len in pipeline.json together with compiledMaxLength (Sources/Tasks/Alignment.swift)")
 }

@@ -23,15 +23,21 @@ import Testing
         #expect(a[0] != c[0] && a[1] != c[1])
         let row = try JSONSerialization.jsonObject(with: a[0].split(separator: UInt8(ascii: "\n"))[0]) as! [String: Any]
         #expect(row["prompt"] is String && row["label"] is String && row["compiled_tokens"] is [String] && row["lm_to_compiled"] is [Int])
+        #expect((row["lm_tokens"] as? [Int])?.count ?? 0 > row["prompt_tokens"] as? Int ?? .max)
         let ood = try JSONSerialization.jsonObject(with: a[2].split(separator: UInt8(ascii: "\n"))[0]) as! [String: Any]
         #expect(ood["set"] as? String == "cascading_overflow")
         let card = try JSONSerialization.jsonObject(with: a[3]) as! [String: Any]
         #expect(card["task"] as? String == "sum" && card["duplicatesRemoved"] as? Int == 0)
+        // OOD rows over max_seq_len 16 (5-digit sums, decimals) have no compiled fields; the card counts them.
+        let oodRows = try a[2].split(separator: UInt8(ascii: "\n")).map { try JSONSerialization.jsonObject(with: $0) as! [String: Any] }
+        let without = oodRows.filter { $0["lm_tokens"] == nil }
+        let counted = (card["sets"] as! [[String: Any]]).compactMap { $0["compiledTooLong"] as? Int }.reduce(0, +)
+        #expect(without.count > 0 && without.count == counted)
     }
 
     @Test func byteWriterMatchesStringWriter() {
         let e = Example(prompt: "a\"b\\c\nd\u{1}é", label: "7")
-        let c = CompiledInput(lmTokens: [5, 12], compiledTokens: ["bos", "1", " "], lmToCompiled: [1, 2])
+        let c = CompiledInput(lmTokens: [5, 12], compiledTokens: ["bos", "1", " "], lmToCompiled: [1, 2], promptTokens: 1)
         #expect(jsonLines([e, e], set: "s", compiled: [c, c]) == Array((jsonLine(e, set: "s", compiled: c) + jsonLine(e, set: "s", compiled: c)).utf8))
     }
 
