@@ -129,6 +129,7 @@ public func runDistill(_ job: DistillJob) throws -> DistillSummary {
         "tokens_per_second": .double(Double(result.tokensProcessed) / max(result.seconds, 1e-9)),
         "peak_rss_bytes": .int(Int64(peakResidentBytes())),
         "threads": .int(Int64(Threads.count)),
+        "seconds_per_phase": .object(objective.phaseSeconds.merging(trainer.timing) { $0 + $1 }.mapValues { .double($0) }),
     ]
     summary["alg_normalization"] = .string(s.loss.normalization.rawValue)
     try writeFileAtomically(job.outSummary, bytes: try CanonicalJSON.pretty(.object(summary)))

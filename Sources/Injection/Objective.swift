@@ -6,6 +6,7 @@
 // Legend: B rows, T positions, N = B·T, D LM width, C compiled width, V vocab, k aligned layers.
 import Engine
 import LM
+import Support
 import Tensor
 
 public enum Method: String, Sendable, Codable, CaseIterable {
@@ -58,6 +59,14 @@ public final class Objective {
     private var dAdapted = FloatBuffer(count: 0)      // [N, C]
     private var residualGrads: [FloatBuffer] = []     // k+1 × [N, D]
     private var gatherA = FloatBuffer(count: 0), gatherC = FloatBuffer(count: 0), gatherD = FloatBuffer(count: 0)
+    /// Seconds spent per phase over all steps so far (the summary reports them).
+    public private(set) var phaseSeconds: [String: Double] = [:]
+    private var clock = 0.0
+    private func lap(_ phase: String) {
+        let now = monotonicSeconds()
+        phaseSeconds[phase, default: 0] += now - clock
+        clock = now
+    }
 
     public init(method: Method, student: TransformerLM, teacher: TransformerLM?, adapter: Adapter, layers: Int,
                 outputDims: [Int], weights: LossWeights, detachAndRoll: Bool = true) {
@@ -76,13 +85,18 @@ public final class Objective {
     public func step(task: TaskBatch, text: [Int32]?, textRows: Int, textLength: Int) throws -> StepLosses {
         var out = StepLosses()
         let v = student.config.vocabSize
+        clock = monotonicSeconds()
         // MARK: text pass (KL against the frozen teacher)
         if let text, let teacher, weights.gamma != 0 {
             let tl = try teacher.forward(text, batch: textRows, seq: textLength, options: ForwardOptions(training: false))
+            lap("text teacher forward")
             let s = try student.forward(text, batch: textRows, seq: textLength, options: ForwardOptions(training: true))
+            lap("text forward")
             out.kl = klDivergenceForwardBackward(teacher: tl.logits, student: s.logits, dstudent: s.logits, n: s.tokens, v: v,
                                                  batch: textRows, scratch: scratch, weight: weights.gamma)
+            lap("KL")
             student.backward(dlogits: s.logits)
+            lap("text backward")
         }
         // MARK: task pass
         var hook: (afterBlock: Int, hook: ResidualHook)? = nil
@@ -91,18 +105,22 @@ public final class Objective {
             hook = (layers, DetachAndRoll(projector: p, d: student.config.dModel))
         }
         let f = try student.forward(task.tokens, batch: task.b, seq: task.t, options: ForwardOptions(training: true, hook: hook))
+        lap("task forward")
         let n = f.tokens
         (out.answerCorrect, out.answerTotal) = task.targets.withUnsafeBufferPointer { argmaxAgreement(f.logits, $0.baseAddress!, n: n, v: v) }
         out.ce = task.targets.withUnsafeBufferPointer { tg in
             crossEntropyForwardBackward(logits: f.logits, targets: tg.baseAddress!, dlogits: f.logits, n: n, v: v, weight: weights.alpha).loss
         }
+        lap("CE")
         var grads: [Int: UnsafePointer<Float>] = [:]
         if method == .injection {
             out.cosine = algorithmLoss(task, f, grads: &grads)
             let terms = out.cosine.reduce(Float(0)) { $0 + (1 - $1) }
             out.alg = weights.normalization == .sum ? terms : terms / Float(max(layers, 1))
+            lap("algorithm loss")
         }
         student.backward(dlogits: f.logits, residualGrads: grads)
+        lap("task backward")
         out.total = weights.alpha * out.ce + (method == .injection ? weights.beta * out.alg : 0) + weights.gamma * out.kl
         return out
     }

@@ -15,7 +15,7 @@ public struct DistillSettings: Sendable, Codable, Equatable {
     public var weightDecay: Float
     public var loss: LossWeights
     public var detachAndRoll: Bool
-    /// A checkpoint every this many steps (and at the end).
+    /// A checkpoint every this many steps (the outputs are written at the end, not a checkpoint).
     public var checkpointEvery: Int
     /// Training examples held out for the accuracy-versus-steps curve, and how often it is measured.
     public var validationExamples: Int
@@ -26,7 +26,7 @@ public struct DistillSettings: Sendable, Codable, Equatable {
         switch name {
         case "smoke":
             return DistillSettings(steps: 6, taskBatch: 2, textBatch: 2, textTokens: 16, lrModel: 1e-4, lrAdapter: 1e-3,
-                                   weightDecay: 0.01, loss: LossWeights(), detachAndRoll: true, checkpointEvery: 3,
+                                   weightDecay: 0.01, loss: LossWeights(), detachAndRoll: true, checkpointEvery: 4,
                                    validationExamples: 4, validateEvery: 3, seed: 42)
         case "default":
             return DistillSettings(steps: 150, taskBatch: 8, textBatch: 4, textTokens: 32, lrModel: 1e-4, lrAdapter: 1e-3,

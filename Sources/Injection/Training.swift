@@ -55,6 +55,8 @@ public final class Trainer {
     /// Identity of the run (settings, inputs): a checkpoint of another run is refused.
     public let runID: String
     public var progress = true
+    /// Seconds per phase outside the objective (batches, AdamW, validation, checkpoints).
+    public private(set) var timing: [String: Double] = [:]
 
     public init(settings: DistillSettings, objective: Objective, compiled: CompiledTeacher?, data: TrainingData,
                 checkpointDir: String?, runID: String) throws {
@@ -161,26 +163,36 @@ public final class Trainer {
         var interrupted = false
         while step < settings.steps {
             let records = taskIndices(step: step).map { data.train[$0] }
+            let batchStart = monotonicSeconds()
             let batch = try teacherModel.map { try $0.batch(records, pad: data.pad, withTargets: objective.method == .injection) }
                 ?? CompiledTeacher.plainBatch(records, pad: data.pad)
             let text = settings.textBatch > 0 ? textBatch(step: step) : nil
+            timing["batch (compiled targets)", default: 0] += monotonicSeconds() - batchStart
             optimizer.zeroGrad()
             let losses = try objective.step(task: batch, text: text, textRows: settings.textBatch, textLength: settings.textTokens)
             guard losses.isFinite else {
                 throw NonFiniteLossError(description: "distill: a non-finite loss at step \(step + 1) (total \(losses.total), ce \(losses.ce), alg \(losses.alg), kl \(losses.kl)); the parameters of this step were not applied and the last good checkpoint (step \(step - step % settings.checkpointEvery)) is kept. Lower the learning rates (--lr-model, --lr-adapter) and rerun: it resumes from that checkpoint.")
             }
+            let updateStart = monotonicSeconds()
             optimizer.update()
+            timing["AdamW update", default: 0] += monotonicSeconds() - updateStart
             step += 1
             tokens += batch.b * batch.t + (text?.count ?? 0)
             last = losses
             log.append(logLine(step: step, losses))
             if step % settings.validateEvery == 0 || step == settings.steps, !data.validation.isEmpty {
+                let t0 = monotonicSeconds()
                 curve.append((step, try validationAccuracy()))
+                timing["validation", default: 0] += monotonicSeconds() - t0
             }
             bar?.advance(1, fields: barFields(losses, curve.last?.accuracy))
-            if step % settings.checkpointEvery == 0 || step == settings.steps { try saveCheckpoint(step: step, log: log, curve: curve) }
+            if step % settings.checkpointEvery == 0 {
+                let t0 = monotonicSeconds()
+                try saveCheckpoint(step: step, log: log, curve: curve)
+                timing["checkpoints", default: 0] += monotonicSeconds() - t0
+            }
             if stopRequested != 0 {
-                if step % settings.checkpointEvery != 0 && step != settings.steps { try saveCheckpoint(step: step, log: log, curve: curve) }
+                if step % settings.checkpointEvery != 0 { try saveCheckpoint(step: step, log: log, curve: curve) }
                 interrupted = true
                 break
             }

@@ -39,7 +39,7 @@ import Artifacts
             defer { try? FileManager.default.removeItem(atPath: dir) }
             var s = TinyTask.settings(steps: 8)
             s.checkpointEvery = 3
-            // "crash" after step 5: the run of 5 steps leaves checkpoints at 3 and 5 (the end)
+            // "crash" after step 5: the run of 5 steps leaves the checkpoint of step 3; steps 4–5 are redone
             var first = s; first.steps = 5
             _ = try TinyTask.trainer(method, steps: 5, checkpointDir: dir, settings: first).run()
             let resumed = try TinyTask.trainer(method, steps: 8, checkpointDir: dir, settings: s)
@@ -53,8 +53,10 @@ import Artifacts
     @Test func checkpointOfAnotherRunIsRefused() throws {
         let dir = tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        _ = try TinyTask.trainer(.injection, steps: 2, checkpointDir: dir).run()
-        let other = try TinyTask.trainer(.baseline, steps: 2, checkpointDir: dir)
+        var s = TinyTask.settings(steps: 2)
+        s.checkpointEvery = 1
+        _ = try TinyTask.trainer(.injection, steps: 2, checkpointDir: dir, settings: s).run()
+        let other = try TinyTask.trainer(.baseline, steps: 2, checkpointDir: dir, settings: s)
         #expect(throws: (any Error).self) { _ = try other.run() }
     }
 
