@@ -2,6 +2,7 @@
 // inputs with an LM tokenizer, and write train/test/OOD JSON Lines plus the data card
 // (JSON and Markdown), each to the file path the caller names, atomically. Train/test examples
 // must fit the compiled model; OOD examples that do not get no compiled fields.
+import Dispatch
 import Foundation
 import Support
 
@@ -30,7 +31,7 @@ public func writeTaskData(_ task: TaskKind, profile: String, sizes: TaskSizes, o
         let bar = progress ? ProgressBar("align \(task.rawValue)", total: all.reduce(0) { $0 + $1.1.count }, unit: "ex") : nil
         var c: [String: [CompiledInput?]] = [:]
         for (name, ex) in all {
-            c[name] = try ex.map { try compiledInputThatFits($0, set: name, translator: tr, tokenizer: tokenizer) }
+            c[name] = try compiledInputsThatFit(ex, set: name, translator: tr, tokenizer: tokenizer)
             bar?.advance(ex.count)
         }
         bar?.finish()
@@ -56,4 +57,30 @@ func compiledInputThatFits(_ e: Example, set: String, translator tr: TokenTransl
     guard c.lmTokens.count > limit else { return c }
     if set.hasPrefix("ood/") { return nil }
     throw AlignmentError(description: "\(tr.task.rawValue) \(set) example \(quoted(e.text)) is \(c.lmTokens.count) LM tokens, more than the compiled model's max_seq_len \(limit); raise compile/\(tr.task.rawValue)'s max_seq_len in pipeline.json together with compiledMaxLength (Sources/Tasks/Alignment.swift)")
+}
+
+/// `compiledInputThatFits` for every example, in parallel over contiguous chunks (one per core;
+/// each result depends only on its example, so the output does not depend on scheduling). The
+/// first error in example order is thrown.
+func compiledInputsThatFit(_ examples: [Example], set: String, translator tr: TokenTranslator,
+                           tokenizer: any TextTokenizer) throws -> [CompiledInput?] {
+    let parts = max(1, min(ProcessInfo.processInfo.activeProcessorCount, examples.count / 1000))
+    var results = [CompiledInput?](repeating: nil, count: examples.count)
+    var errors = [(any Error)?](repeating: nil, count: parts)
+    nonisolated(unsafe) let tokenizer = tokenizer   // BPETokenizer's cache is locked; chunks are disjoint
+    results.withUnsafeMutableBufferPointer { results in
+        errors.withUnsafeMutableBufferPointer { errors in
+            nonisolated(unsafe) let out = results, err = errors
+            DispatchQueue.concurrentPerform(iterations: parts) { k in
+                for i in (examples.count * k / parts)..<(examples.count * (k + 1) / parts) {
+                    do { out[i] = try compiledInputThatFits(examples[i], set: set, translator: tr, tokenizer: tokenizer) } catch {
+                        err[k] = error
+                        return
+                    }
+                }
+            }
+        }
+    }
+    if let e = errors.compactMap({ $0 }).first { throw e }
+    return results
 }
