@@ -128,7 +128,11 @@ public final class LogitHead {
 func forEachBatch(_ model: TransformerLM, _ sequences: [[Int32]], shape: BatchShape, pad: Int32,
                   hook: (afterBlock: Int, hook: ResidualHook)? = nil, computeLogits: Bool = false,
                   progress: ProgressBar?, _ body: (Batch, ForwardOutput) throws -> Void) throws {
-    for batch in planBatches(lengths: sequences.map(\.count), shape: shape) {
+    // Longest batches first: the model's activation arena grows to its largest shape once
+    // instead of at every batch (it reallocates whenever a larger shape arrives).
+    let batches = planBatches(lengths: sequences.map(\.count), shape: shape)
+        .sorted { ($0.seq * $0.members.count, $0.seq) > ($1.seq * $1.members.count, $1.seq) }
+    for batch in batches {
         let ids = paddedIDs(sequences, batch, pad: pad)
         let out = try model.forward(ids, batch: batch.members.count, seq: batch.seq,
                                     options: ForwardOptions(hook: hook, computeLogits: computeLogits))
