@@ -53,7 +53,7 @@ import Tasks
         let forced = try teacherForcedPredictions(m, cases, shape: BatchShape(rows: 4, tokens: 1024), pad: 0)
         let greedy = try greedyAnswers(m, cases)
         for (i, c) in cases.enumerated() {
-            let firstWrong = zip(forced[i], c.answer).firstIndex { $0 != $1 } ?? c.answer.count - 1
+            let firstWrong = c.answer.indices.first { forced[i][$0] != c.answer[$0] } ?? c.answer.count - 1
             #expect(forced[i][...firstWrong] == greedy[i][...firstWrong], "case \(i)")
             #expect(exactMatch(forced[i], c.answer) == exactMatch(greedy[i], c.answer), "case \(i)")
         }

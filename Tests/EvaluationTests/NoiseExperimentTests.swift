@@ -37,18 +37,18 @@ import LM
         }
     }
 
-    @Test func meanResidualNormIsTheMeanOverRealPositions() throws {
+    @Test func meanResidualNormIsTheMeanOverRealPositionsAfterTheFirst() throws {
         let m = try Tiny.model(scale: 2)
         let seqs = [Tiny.tokens(3, seed: 1), Tiny.tokens(5, seed: 2)]
         let mean = try meanResidualNorm(m, seqs, block: 1, shape: BatchShape(), pad: 0)
         var norms: [Double] = []
         for s in seqs {
             let out = try m.forward(s, batch: 1, seq: s.count, options: ForwardOptions(computeLogits: false))
-            for t in 0..<s.count {
+            for t in 1..<s.count {
                 norms.append((0..<16).reduce(0.0) { $0 + Double(out.residual(2)[t * 16 + $1] * out.residual(2)[t * 16 + $1]) }.squareRoot())
             }
         }
-        #expect(abs(mean - norms.reduce(0, +) / 8) < 1e-4 * mean)
+        #expect(abs(mean - norms.reduce(0, +) / 6) < 1e-4 * mean)
     }
 
     @Test func sweepPointsDeterminismAndEffect() throws {
