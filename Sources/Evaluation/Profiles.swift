@@ -35,7 +35,7 @@ public struct EvaluationSizes: Sendable, Equatable {
             EvaluationSizes(test: 8, oodPerSet: 4, shakespeareLines: 20, sst2: 4, mrpc: 4, lambada: 4, noise: 4,
                             absoluteNorms: [0, 10], relativeMultiples: [1])
         case .default:
-            EvaluationSizes(test: 200, oodPerSet: 50, shakespeareLines: 200, sst2: 80, mrpc: 50, lambada: 100, noise: 50,
+            EvaluationSizes(test: 200, oodPerSet: 50, shakespeareLines: 200, sst2: 64, mrpc: 40, lambada: 80, noise: 40,
                             absoluteNorms: [0, 5, 10, 30], relativeMultiples: [0.5, 1, 2])
         case .paper:
             EvaluationSizes(test: nil, oodPerSet: nil, shakespeareLines: 2000, sst2: nil, mrpc: nil, lambada: nil, noise: nil,
