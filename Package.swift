@@ -59,6 +59,9 @@ let package = Package(
         // MARK: - Injection: losses, adapter, detach-and-roll, the training loop
         .target(name: "Injection", dependencies: ["LM", "Engine", "Tensor", "Tasks", "Compiler", "CompiledModelFile", "SafeTensors", "Support", "Artifacts", "RASP", crypto], swiftSettings: numericSettings),
 
+        // MARK: - Evaluation: task accuracy, retention metrics, the noise experiment
+        .target(name: "Evaluation", dependencies: ["LM", "Engine", "Tensor", "Tasks", "Injection", "Compiler", "CompiledModelFile", "Artifacts", "Support"], swiftSettings: numericSettings),
+
         // MARK: - Report rendering (standard library and Foundation only)
         .target(name: "Reporting"),
 
@@ -67,7 +70,7 @@ let package = Package(
         .executableTarget(name: "generate-data", dependencies: ["Tasks", "Support", argumentParser]),
         .executableTarget(name: "compile-rasp", dependencies: ["Compiler", "CompiledModelFile", "RASP", "SafeTensors", "Support", argumentParser]),
         .executableTarget(name: "distill", dependencies: ["Injection", "Tasks", "Tensor", argumentParser]),
-        .executableTarget(name: "evaluate", dependencies: [argumentParser]),
+        .executableTarget(name: "evaluate", dependencies: ["Evaluation", "Tasks", "Tensor", "Support", argumentParser]),
         .executableTarget(name: "decode", dependencies: [argumentParser]),
         .executableTarget(name: "report", dependencies: [argumentParser]),
         .executableTarget(name: "graft-lm", dependencies: ["LM", "Engine", "Tensor", "Support", argumentParser]),
@@ -88,6 +91,7 @@ let package = Package(
         .testTarget(name: "TasksTests", dependencies: ["Tasks", "Support", "Compiler", "CompiledModelFile", "RASP"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
         .testTarget(name: "InjectionTests", dependencies: ["Injection", "LM", "Engine", "Tensor", "Compiler", "Artifacts"], swiftSettings: numericSettings),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "LM", "Engine", "Tensor", "Tasks", "Injection", "Compiler", "CompiledModelFile", "Artifacts", "Support"], swiftSettings: numericSettings),
 
         // MARK: - Benchmarks (release builds; print figures, assert nothing)
         .executableTarget(name: "bench-store", dependencies: ["Artifacts", "Pipeline", "SafeTensors", "Support"], path: "Benchmarks/bench-store"),

@@ -1,0 +1,55 @@
+// Input files: good rows parse; every bad line is reported at once with file and line; a
+// missing file names the stage that makes it; CRLF text lines lose their "\r".
+import Testing
+@testable import Evaluation
+
+@Suite struct InputsTests {
+    @Test func taskRowsParseAndBadLinesAreAllReported() throws {
+        let dir = try temporaryFolder("inputs")
+        let good = dir + "/test.jsonl"
+        try write("{\"prompt\":\"1 + 2 =\",\"label\":\"3\",\"lm_tokens\":[1,2]}\n\n{\"prompt\":\"a\\nb\",\"label\":\"no\"}\n", to: good)
+        #expect(try readTaskRows(good, requireSet: false) == [TaskRow(prompt: "1 + 2 =", label: "3"), TaskRow(prompt: "a\nb", label: "no")])
+        #expect(throws: EvaluationInputError.self) { try readTaskRows(good, requireSet: true) }
+
+        let bad = dir + "/bad.jsonl"
+        try write("{\"prompt\":\"x\",\"label\":\"1\"}\nnot json\n{\"prompt\":3,\"label\":\"1\"}\n{\"label\":\"\"}\n[1]\n", to: bad)
+        do {
+            _ = try readTaskRows(bad, requireSet: false)
+            Issue.record("bad file accepted")
+        } catch let e as EvaluationInputError {
+            for part in ["bad.jsonl:2: not JSON", "bad.jsonl:3: field \"prompt\" is a number", "bad.jsonl:4: missing field \"prompt\"",
+                         "bad.jsonl:4: empty label", "bad.jsonl:5: expected a JSON object", "5 problems", "generate-data task"] {
+                #expect(e.description.contains(part), "\(part) missing from: \(e.description)")
+            }
+        }
+        do {
+            _ = try readTaskRows(dir + "/absent.jsonl", requireSet: false)
+            Issue.record("missing file accepted")
+        } catch let e as EvaluationInputError {
+            #expect(e.description.contains("absent.jsonl") && e.description.contains("generate-data"))
+        }
+        let empty = dir + "/empty.jsonl"
+        try write("", to: empty)
+        #expect(throws: EvaluationInputError.self) { try readTaskRows(empty, requireSet: false) }
+    }
+
+    @Test func corporaRowsParse() throws {
+        let dir = try temporaryFolder("corpora")
+        try write("{\"sentence\":\"good .\",\"label\":1,\"idx\":0}\n", to: dir + "/sst2.jsonl")
+        #expect(try readSST2(dir + "/sst2.jsonl") == [SentimentRow(sentence: "good .", label: 1)])
+        try write("{\"sentence\":\"bad\",\"label\":2,\"idx\":0}\n", to: dir + "/bad.jsonl")
+        #expect(throws: EvaluationInputError.self) { try readSST2(dir + "/bad.jsonl") }
+        try write("{\"sentence1\":\"a\",\"sentence2\":\"b\",\"label\":0,\"idx\":3}\n", to: dir + "/mrpc.jsonl")
+        #expect(try readMRPC(dir + "/mrpc.jsonl") == [ParaphraseRow(sentence1: "a", sentence2: "b", label: 0)])
+        try write("{\"text\":\"a b c\"}\n", to: dir + "/lambada.jsonl")
+        #expect(try readLAMBADA(dir + "/lambada.jsonl") == ["a b c"])
+        try write("First line\r\n\r\n  second\r\nthird", to: dir + "/s.txt")
+        #expect(try readShakespeareLines(dir + "/s.txt") == ["First line", "", "  second", "third"])
+    }
+
+    @Test func textLinesSplitOnLineFeeds() {
+        #expect(textLines(Array("a\nb\r\n\n".utf8)) == ["a", "b", ""])
+        #expect(textLines([]) == [])
+        #expect(textLines(Array("x".utf8)) == ["x"])
+    }
+}
