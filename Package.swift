@@ -62,14 +62,18 @@ let package = Package(
         // MARK: - Report rendering (standard library and Foundation only)
         .target(name: "Reporting"),
 
+        // MARK: - Decoding the residual stream, and the report built from every stage's outputs
+        .target(name: "Decoding", dependencies: ["LM", "Engine", "Tensor", "Injection", "Compiler", "CompiledModelFile", "Tasks", "Reporting", "CArchive", "Support"], swiftSettings: numericSettings),
+        .target(name: "ReportStage", dependencies: ["Reporting", "Decoding", "Support", crypto]),
+
         // MARK: - Executables (one short file each over a library call)
         .executableTarget(name: "pipeline", dependencies: ["Pipeline", argumentParser]),
         .executableTarget(name: "generate-data", dependencies: ["Tasks", "Support", argumentParser]),
         .executableTarget(name: "compile-rasp", dependencies: ["Compiler", "CompiledModelFile", "RASP", "SafeTensors", "Support", argumentParser]),
         .executableTarget(name: "distill", dependencies: [argumentParser]),
         .executableTarget(name: "evaluate", dependencies: [argumentParser]),
-        .executableTarget(name: "decode", dependencies: [argumentParser]),
-        .executableTarget(name: "report", dependencies: [argumentParser]),
+        .executableTarget(name: "decode", dependencies: ["Decoding", "Tasks", "Support", argumentParser]),
+        .executableTarget(name: "report", dependencies: ["ReportStage", "Reporting", argumentParser]),
         .executableTarget(name: "graft-lm", dependencies: ["LM", "Engine", "Tensor", "Support", argumentParser]),
 
         // MARK: - Tests, one target per library
@@ -87,6 +91,8 @@ let package = Package(
         .testTarget(name: "LMModelTests", dependencies: ["LM", "Engine", "Tensor", "Support"], swiftSettings: numericSettings),
         .testTarget(name: "TasksTests", dependencies: ["Tasks", "Support"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
+        .testTarget(name: "DecodingTests", dependencies: ["Decoding", "Injection", "Compiler", "LM", "Tasks", "Reporting"], swiftSettings: numericSettings),
+        .testTarget(name: "ReportStageTests", dependencies: ["ReportStage", "Reporting", "Decoding"]),
 
         // MARK: - Benchmarks (release builds; print figures, assert nothing)
         .executableTarget(name: "bench-store", dependencies: ["Artifacts", "Pipeline", "SafeTensors", "Support"], path: "Benchmarks/bench-store"),

@@ -1,0 +1,126 @@
+// decode.json ("format": "graft-decode", version 1; schema in docs/report.md): the decoded
+// tables of the chosen inputs and the per-variable, per-layer decoding accuracy of the model
+// and of the least-squares control. Also the task-data rows decode reads (test/train.jsonl).
+import Foundation
+
+public struct DecodedExample: Codable, Sendable, Equatable {
+    public var prompt: String
+    /// LM token strings, one per position.
+    public var tokens: [String]
+    /// The LM residual decoded (0...k).
+    public var layer: Int
+    public var variables: [String]
+    /// Decoded values [position][variable].
+    public var table: [[String]]
+    /// The compiled model's values at the aligned positions, same shape.
+    public var truth: [[String]]
+}
+
+/// A part that may not have run: its value, or the reason why not (`{"not_run": reason}`).
+public enum Part<T: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
+    case value(T)
+    case notRun(String)
+
+    struct Reason: Codable { var not_run: String }
+
+    public init(from decoder: Decoder) throws {
+        if let r = try? Reason(from: decoder) { self = .notRun(r.not_run); return }
+        self = .value(try T(from: decoder))
+    }
+    public func encode(to encoder: Encoder) throws {
+        switch self {
+        case .value(let v): try v.encode(to: encoder)
+        case .notRun(let r): try Reason(not_run: r).encode(to: encoder)
+        }
+    }
+    public var value: T? { if case .value(let v) = self { return v }; return nil }
+}
+
+/// Decoding accuracy: variable → fraction per aligned layer 0...k (constant variables omitted).
+public typealias LayerAccuracy = [String: [Double]]
+
+public struct DecodeSummary: Codable, Sendable, Equatable {
+    public var format = DecodeSummary.format
+    public var version = 1
+    public var task: String
+    public var method: String
+    public var profile: String
+    public var examples: [DecodedExample]
+    public var accuracy: Part<LayerAccuracy>
+    /// The baseline with a least-squares adapter; nil (absent) when no baseline was given.
+    public var control: Part<LayerAccuracy>?
+    /// How many held-out examples / LM positions the accuracies count.
+    public var scored: Scored?
+    public var wall_seconds: [String: Double]
+
+    public struct Scored: Codable, Sendable, Equatable {
+        public var examples: Int
+        public var positions: Int
+        public var fit_examples: Int?
+        public var fit_rows: Int?
+        public var ridge: Double?
+    }
+
+    public static let format = "graft-decode"
+
+    public init(task: String, method: String, profile: String, examples: [DecodedExample], accuracy: Part<LayerAccuracy>,
+                control: Part<LayerAccuracy>?, scored: Scored?, wallSeconds: [String: Double]) {
+        self.task = task; self.method = method; self.profile = profile; self.examples = examples
+        self.accuracy = accuracy; self.control = control; self.scored = scored; wall_seconds = wallSeconds
+    }
+
+    /// Sorted-key JSON; the same summary gives the same bytes.
+    public func json() throws -> Data {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return try e.encode(self) + Data("\n".utf8)
+    }
+
+    public static func read(_ path: String) throws -> DecodeSummary {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DecodeError("cannot read \(path); it is made by the decode stage")
+        }
+        let s: DecodeSummary
+        do { s = try JSONDecoder().decode(DecodeSummary.self, from: data) } catch {
+            throw DecodeError("\(path): not a readable graft-decode file (\(error))")
+        }
+        guard s.format == format, s.version == 1 else {
+            throw DecodeError("\(path): format \(s.format) version \(s.version), expected \(format) version 1; rerun the decode stage")
+        }
+        return s
+    }
+}
+
+/// One row of a task data file (generate-data's JSON Lines).
+public struct TaskRow: Decodable, Sendable, Equatable {
+    public var prompt: String
+    public var label: String
+    public var lm_tokens: [Int]
+    public var compiled_tokens: [String]
+    public var lm_to_compiled: [Int]
+}
+
+/// The first `limit` rows of a task data file; a row without the compiled fields is an error
+/// naming the line (the file was made without `--model`).
+public func readTaskRows(_ path: String, limit: Int) throws -> [TaskRow] {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw DecodeError("cannot read \(path); it is made by generate-data task (with --model)")
+    }
+    var rows: [TaskRow] = []
+    var lineNumber = 0
+    for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
+        lineNumber += 1
+        if rows.count >= limit { break }
+        let row: TaskRow
+        do { row = try JSONDecoder().decode(TaskRow.self, from: Data(line)) } catch {
+            throw DecodeError("\(path):\(lineNumber): not a task row with lm_tokens, compiled_tokens and lm_to_compiled (\(error)); regenerate it with generate-data task --model default")
+        }
+        guard row.lm_to_compiled.count == row.lm_tokens.count, !row.lm_tokens.isEmpty,
+              row.lm_to_compiled.allSatisfy({ $0 >= 1 && $0 < row.compiled_tokens.count }) else {
+            throw DecodeError("\(path):\(lineNumber): lm_to_compiled (\(row.lm_to_compiled.count) entries) must map each of the \(row.lm_tokens.count) LM tokens to a compiled position 1..<\(row.compiled_tokens.count)")
+        }
+        rows.append(row)
+    }
+    guard !rows.isEmpty else { throw DecodeError("\(path): no rows") }
+    return rows
+}
