@@ -73,7 +73,7 @@ let package = Package(
         .executableTarget(name: "distill", dependencies: [argumentParser]),
         .executableTarget(name: "evaluate", dependencies: [argumentParser]),
         .executableTarget(name: "decode", dependencies: ["Decoding", "Tasks", "Support", argumentParser]),
-        .executableTarget(name: "report", dependencies: ["ReportStage", "Reporting", argumentParser]),
+        .executableTarget(name: "report", dependencies: ["ReportStage", "Reporting", "Decoding", argumentParser]),
         .executableTarget(name: "graft-lm", dependencies: ["LM", "Engine", "Tensor", "Support", argumentParser]),
 
         // MARK: - Tests, one target per library

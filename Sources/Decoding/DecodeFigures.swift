@@ -1,6 +1,7 @@
 // The decode stage's figures for one input (the paper's Figures 4–6): the raw LM residual as a
 // heat map (positions × D), the adapted residual (positions × C), and the decoded table
-// (variables × positions, shaded green where it matches the compiled model, red where not),
+// (variables × positions, green where it matches the compiled model, red where not, white
+// where the compiled model has no value),
 // each as SVG and PNG, named example-<i>-raw / -adapted / -table.
 import Reporting
 
@@ -39,7 +40,7 @@ public func decodeFigures(index i: Int, example e: DecodedExample, raw: [Float],
     for v in e.variables.indices {
         cells.append((0..<t).map { p in
             let value = e.table[p][v], truth = e.truth[p][v]
-            return DecodedGrid.Entry(value, fill: value == truth ? DecodedGrid.agree : DecodedGrid.disagree)
+            return DecodedGrid.Entry(value, fill: truth.isEmpty ? nil : value == truth ? DecodedGrid.agree : DecodedGrid.disagree)
         })
     }
     let grid = DecodedGrid(title: "\(task) (\(method)): variables decoded from residual \(e.layer) (green = compiled model's value)",

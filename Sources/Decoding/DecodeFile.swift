@@ -2,6 +2,7 @@
 // tables of the chosen inputs and the per-variable, per-layer decoding accuracy of the model
 // and of the least-squares control. Also the task-data rows decode reads (test/train.jsonl).
 import Foundation
+import Support
 
 public struct DecodedExample: Codable, Sendable, Equatable {
     public var prompt: String
@@ -12,8 +13,14 @@ public struct DecodedExample: Codable, Sendable, Equatable {
     public var variables: [String]
     /// Decoded values [position][variable].
     public var table: [[String]]
-    /// The compiled model's values at the aligned positions, same shape.
+    /// The compiled model's values at the aligned positions, same shape; "" where it has none
+    /// (all of the variable's dimensions tie: not written yet at this layer).
     public var truth: [[String]]
+
+    public init(prompt: String, tokens: [String], layer: Int, variables: [String], table: [[String]], truth: [[String]]) {
+        self.prompt = prompt; self.tokens = tokens; self.layer = layer; self.variables = variables
+        self.table = table; self.truth = truth
+    }
 }
 
 /// A part that may not have run: its value, or the reason why not (`{"not_run": reason}`).
@@ -36,8 +43,9 @@ public enum Part<T: Codable & Sendable & Equatable>: Codable, Sendable, Equatabl
     public var value: T? { if case .value(let v) = self { return v }; return nil }
 }
 
-/// Decoding accuracy: variable → fraction per aligned layer 0...k (constant variables omitted).
-public typealias LayerAccuracy = [String: [Double]]
+/// Decoding accuracy: variable → fraction per aligned layer 0...k (constant variables omitted);
+/// null at layers where the compiled model has not written the variable yet.
+public typealias LayerAccuracy = [String: [Double?]]
 
 public struct DecodeSummary: Codable, Sendable, Equatable {
     public var format = DecodeSummary.format
@@ -59,6 +67,10 @@ public struct DecodeSummary: Codable, Sendable, Equatable {
         public var fit_examples: Int?
         public var fit_rows: Int?
         public var ridge: Double?
+        public init(examples: Int, positions: Int, fit_examples: Int? = nil, fit_rows: Int? = nil, ridge: Double? = nil) {
+            self.examples = examples; self.positions = positions
+            self.fit_examples = fit_examples; self.fit_rows = fit_rows; self.ridge = ridge
+        }
     }
 
     public static let format = "graft-decode"
@@ -74,6 +86,18 @@ public struct DecodeSummary: Codable, Sendable, Equatable {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         return try e.encode(self) + Data("\n".utf8)
+    }
+
+    /// Headline numbers for the pipeline lock ($GRAFT_METRICS): mean accuracy over variables at
+    /// the last aligned layer, for the model and the control, when they ran.
+    public var headlineMetrics: [String: Double] {
+        var out: [String: Double] = [:]
+        for (name, part) in [("decode_accuracy_last_layer", Optional(accuracy)), ("control_accuracy_last_layer", control)] {
+            guard case .value(let acc)? = part, !acc.isEmpty else { continue }
+            let last = acc.values.compactMap { $0.last ?? nil }
+            if !last.isEmpty { out[name] = last.reduce(0, +) / Double(last.count) }
+        }
+        return out
     }
 
     public static func read(_ path: String) throws -> DecodeSummary {
@@ -123,4 +147,12 @@ public func readTaskRows(_ path: String, limit: Int) throws -> [TaskRow] {
     }
     guard !rows.isEmpty else { throw DecodeError("\(path): no rows") }
     return rows
+}
+
+/// Writes headline metrics where the pipeline runner asks for them ($GRAFT_METRICS), if it does.
+public func writeHeadlineMetrics(_ metrics: [String: Double], environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    guard let path = environment["GRAFT_METRICS"], !path.isEmpty else { return }
+    let e = JSONEncoder()
+    e.outputFormatting = [.sortedKeys]
+    try writeFileAtomically(path, bytes: [UInt8](try e.encode(metrics.filter { $0.value.isFinite })))
 }

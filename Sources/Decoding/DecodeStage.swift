@@ -125,8 +125,8 @@ public func runDecode(_ o: DecodeOptions, log: (String) -> Void = { _ in }) thro
         let raw = try lmResiduals(lm, tokens: e.lmTokens, layers: layer...layer)[0]
         let adapted = try map.apply(raw, rows: t)
         let truthLayer = min(layer, k)
-        let truth = try decoder.decode(try compiledResiduals(runner, input: e.compiledInput, layers: truthLayer)[truthLayer],
-                                       positions: e.lmToCompiled)
+        let truth = try decoder.truth(try compiledResiduals(runner, input: e.compiledInput, layers: truthLayer)[truthLayer],
+                                      positions: e.lmToCompiled).map { $0.map { $0 ?? "" } }
         let decoded = DecodedExample(prompt: input.prompt, tokens: e.lmTokens.map { tokenizer.decode($0) }, layer: layer,
                                      variables: decoder.names, table: try decoder.decode(adapted, positions: t), truth: truth)
         examples.append(decoded)

@@ -24,28 +24,36 @@ extension AlignedExample {
     }
 }
 
-/// Per-variable agreement counts over layers 0...k.
+/// Per-variable agreement counts over layers 0...k. A variable is scored at a position and
+/// layer only where the compiled model has a value for it (its largest dimension is unique);
+/// before the layer that writes it, it has none, and its accuracy there is nil.
 public struct AccuracyTally: Sendable, Equatable {
     public let variables: [String]        // the scored (non-constant) variables
     public var correct: [[Int]]           // [variable][layer]
-    public var positions = 0              // positions scored per layer
+    public var scored: [[Int]]            // [variable][layer]: positions where the compiled value exists
+    public var positions = 0              // LM positions seen per layer
 
     public init(variables: [String], layers: Int) {
         self.variables = variables
         correct = variables.map { _ in [Int](repeating: 0, count: layers + 1) }
+        scored = correct
     }
 
     /// Adds one layer's decoded table and truth ([position][variable of `columns`]).
-    mutating func add(layer: Int, decoded: [[String]], truth: [[String]], columns: [Int]) {
+    mutating func add(layer: Int, decoded: [[String]], truth: [[String?]], columns: [Int]) {
         for (d, t) in zip(decoded, truth) {
-            for (slot, v) in columns.enumerated() where d[v] == t[v] { correct[slot][layer] += 1 }
+            for (slot, v) in columns.enumerated() {
+                guard let value = t[v] else { continue }
+                scored[slot][layer] += 1
+                if d[v] == value { correct[slot][layer] += 1 }
+            }
         }
     }
 
     public var fractions: LayerAccuracy {
         var out: LayerAccuracy = [:]
         for (i, name) in variables.enumerated() {
-            out[name] = correct[i].map { positions == 0 ? 0 : Double($0) / Double(positions) }
+            out[name] = zip(correct[i], scored[i]).map { $1 == 0 ? nil : Double($0) / Double($1) }
         }
         return out
     }
@@ -68,7 +76,7 @@ public func scoreDecoding(_ examples: [AlignedExample], layers k: Int, decoder: 
         let t = e.lmTokens.count
         for layer in 0...k {
             let decoded = try decoder.decode(try map.apply(lm[layer], rows: t), positions: t)
-            let truth = try decoder.decode(compiled[layer], positions: e.lmToCompiled)
+            let truth = try decoder.truth(compiled[layer], positions: e.lmToCompiled)
             tally.add(layer: layer, decoded: decoded, truth: truth, columns: columns)
         }
         tally.positions += t

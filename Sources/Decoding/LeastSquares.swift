@@ -106,14 +106,18 @@ func columnMeans(_ m: [Float], _ n: Int, _ w: Int) -> [Double] {
 }
 
 /// Solves A·X = B for symmetric positive definite A [size, size] and B [size, columns] by
-/// Cholesky (A = L·Lᵀ), forward then back substitution. A non-positive pivot is an error.
+/// Cholesky (A = L·Lᵀ), forward then back substitution. A pivot ≤ 1e-10 × the largest diagonal
+/// entry (numerically singular) is an error.
 public func solveSymmetricPositiveDefinite(_ a: [Double], _ b: [Double], size n: Int, columns m: Int) throws -> [Double] {
     precondition(a.count == n * n && b.count == n * m, "solveSymmetricPositiveDefinite: shapes")
     var l = [Double](repeating: 0, count: n * n)         // lower triangle
+    var largest = 0.0
+    for i in 0..<n { largest = max(largest, abs(a[i * n + i])) }
+    let tolerance = 1e-10 * largest                      // a pivot below this is rounding noise: singular
     for j in 0..<n {
         var diag = a[j * n + j]
         for k in 0..<j { diag -= l[j * n + k] * l[j * n + k] }
-        guard diag > 0 else {
+        guard diag > tolerance else {
             throw DecodeError("least squares: the normal equations are not positive definite at pivot \(j) (\(diag)); raise --ridge")
         }
         let ljj = diag.squareRoot()

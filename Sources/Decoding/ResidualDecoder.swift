@@ -55,6 +55,26 @@ public struct ResidualDecoder: Sendable, Equatable {
         }
     }
 
+    /// The compiled model's value of every variable at one position: as `decode`, but nil where
+    /// the largest dimension is not unique (the variable is not written there yet: all its
+    /// dimensions are 0), since a tie says nothing about the value.
+    public func truth(row: UnsafePointer<Float>) -> [String?] {
+        variables.map { v in
+            var best = 0, tied = false
+            var top = row[v.dims[0]]
+            for i in 1..<v.dims.count {
+                if row[v.dims[i]] > top { best = i; top = row[v.dims[i]]; tied = false } else if row[v.dims[i]] == top { tied = true }
+            }
+            return tied ? nil : v.values[best]
+        }
+    }
+
+    /// `truth` at the chosen positions of a row-major [n, width] matrix.
+    public func truth(_ matrix: [Float], positions: [Int]) throws -> [[String?]] {
+        try checkRows(matrix, positions)
+        return matrix.withUnsafeBufferPointer { m in positions.map { truth(row: m.baseAddress! + $0 * width) } }
+    }
+
     /// Decoded values [position][variable] of a row-major [positions, width] matrix.
     public func decode(_ matrix: [Float], positions: Int) throws -> [[String]] {
         guard matrix.count == positions * width else {
@@ -67,13 +87,17 @@ public struct ResidualDecoder: Sendable, Equatable {
 
     /// Decoded values at the chosen positions only.
     public func decode(_ matrix: [Float], positions: [Int]) throws -> [[String]] {
-        let n = matrix.count / max(width, 1)
+        try checkRows(matrix, positions)
+        return matrix.withUnsafeBufferPointer { m in positions.map { decode(row: m.baseAddress! + $0 * width) } }
+    }
+
+    func checkRows(_ matrix: [Float], _ positions: [Int]) throws {
+        let n = matrix.count / width
         guard matrix.count == n * width else {
             throw DecodeError("residual decoder: \(matrix.count) values are not a whole number of rows of \(width)")
         }
         if let bad = positions.first(where: { $0 < 0 || $0 >= n }) {
             throw DecodeError("residual decoder: position \(bad) outside 0..<\(n)")
         }
-        return matrix.withUnsafeBufferPointer { m in positions.map { decode(row: m.baseAddress! + $0 * width) } }
     }
 }

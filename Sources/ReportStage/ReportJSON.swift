@@ -22,6 +22,16 @@ public struct ReportJSON: Codable, Sendable, Equatable {
     public var not_run: [String: String]
     public static let format = "graft-report"
 
+    /// Headline numbers for the pipeline lock ($GRAFT_METRICS): Table 3 accuracy of every run
+    /// present, and how many numbers and not-run cells the report has.
+    public var headlineMetrics: [String: Double] {
+        var out: [String: Double] = ["numbers": Double(metrics.count), "not_run": Double(not_run.count)]
+        for (name, m) in metrics where name.hasPrefix("table3/") && name.hasSuffix("/accuracy") {
+            out[name.dropFirst("table3/".count).replacingOccurrences(of: "/", with: "_")] = m.value
+        }
+        return out
+    }
+
     public func json() throws -> Data {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
@@ -108,7 +118,12 @@ extension ReportInputs {
             for (side, part) in [("model", Optional(d.accuracy)), ("control", d.control)] {
                 switch part {
                 case .value(let acc)?:
-                    for (v, layers) in acc { for (l, x) in layers.enumerated() { metrics["decode/\(k)/\(side)/\(v)/layer\(l)"] = Metric(x, unit: "fraction", higherIsBetter: true) } }
+                    for (v, layers) in acc {
+                        for (l, x) in layers.enumerated() {
+                            let name = "decode/\(k)/\(side)/\(v)/layer\(l)"
+                            if let x { metrics[name] = Metric(x, unit: "fraction", higherIsBetter: true) } else { notRun[name] = "not written by the compiled model yet" }
+                        }
+                    }
                 case .notRun(let r)?: notRun["decode/\(k)/\(side)"] = r
                 case nil: notRun["decode/\(k)/\(side)"] = "no baseline given to the decode stage"
                 }

@@ -108,8 +108,9 @@ extension ReportInputs {
                 case .value(let acc)?:
                     maps.append((name, acc))
                     let layers = acc.values.map(\.count).max() ?? 0
-                    let mean = (0..<layers).map { l in
-                        Series.Point(Double(l), acc.values.map { l < $0.count ? $0[l] : 0 }.reduce(0, +) / Double(max(1, acc.count)))
+                    let mean = (0..<layers).compactMap { l -> Series.Point? in
+                        let present = acc.values.compactMap { l < $0.count ? $0[l] : nil }
+                        return present.isEmpty ? nil : Series.Point(Double(l), present.reduce(0, +) / Double(present.count))
                     }
                     if !mean.isEmpty { series.append(Series(name: name, points: mean)) }
                 case .notRun(let r)?: blocks.append(.paragraph("\(k) \(name): decoding accuracy not run: \(r)."))
@@ -118,19 +119,21 @@ extension ReportInputs {
             }
             if !series.isEmpty {
                 blocks.append(try figures.add("decoding-\(k.task.rawValue)-\(k.method.rawValue)-mean",
-                                              caption: "\(k): decoding accuracy per aligned layer, mean over variables, against the compiled model's values on held-out examples",
+                                              caption: "\(k): decoding accuracy per aligned layer, mean over the variables the compiled model has written by that layer, against its values on held-out examples",
                                               chart: LineChart(title: "\(k.task.title): decoding accuracy per layer", xLabel: "aligned layer", yLabel: "accuracy (mean over variables)",
                                                                series: series, yRange: 0...1)))
             }
             for (i, (name, acc)) in maps.enumerated() where !acc.isEmpty {
                 let vars = acc.keys.sorted(), layers = acc.values.map(\.count).max() ?? 0
                 guard layers > 0 else { continue }
-                let m = try Matrix(rows: vars.count, columns: layers, values: vars.flatMap { v in (0..<layers).map { l in acc[v]!.count > l ? acc[v]![l] : 0 } })
+                let m = try Matrix(rows: vars.count, columns: layers,
+                                   values: vars.flatMap { v in (0..<layers).map { l in (acc[v]!.count > l ? acc[v]![l] : nil) ?? .nan } })
                 var hm = HeatMap(title: "\(k.task.title), \(name): accuracy per variable (rows) and layer (columns)", matrix: m, rowLabels: vars,
                                  columnLabels: Dictionary(uniqueKeysWithValues: (0..<layers).map { ($0, String($0)) }), scale: .sequential(low: 0, high: 1))
                 hm.cellWidth = 24
+                hm.nanColour = RGB(221, 221, 221)
                 blocks.append(try figures.add("decoding-\(k.task.rawValue)-\(k.method.rawValue)-\(i == 0 ? "model" : "control")",
-                                              caption: "\(k) \(name): decoding accuracy of each variable at each aligned layer (white 0, dark blue 1)", heatMap: hm))
+                                              caption: "\(k) \(name): decoding accuracy of each variable at each aligned layer (white 0, dark blue 1; grey: the compiled model has not written the variable yet)", heatMap: hm))
             }
         }
         if blocks.isEmpty { blocks.append(.paragraph("Decoding accuracy: not run: no decode files given.")) }

@@ -40,6 +40,7 @@ struct Decode: ParsableCommand {
         if let examples { o.examples = examples }
         if let fitExamples { o.fitExamples = fitExamples }
         let s = try runDecode(o) { FileHandle.standardError.write(Data(("decode: " + $0 + "\n").utf8)) }
+        try writeHeadlineMetrics(s.headlineMetrics)
         print("decode: \(s.examples.count) input(s) decoded at residual \(s.examples.first?.layer ?? 0); wrote \(out) and \(outFigures)")
     }
 }

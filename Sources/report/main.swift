@@ -2,6 +2,7 @@
 // numbers (`report build`), and the metric-by-metric comparison of two reports (`report diff`).
 // Logic: Sources/ReportStage.
 import ArgumentParser
+import Decoding
 import Foundation
 import ReportStage
 
@@ -36,6 +37,7 @@ struct Build: ParsableCommand {
         (o.profile, o.baseModel, o.commit, o.title) = (profile, baseModel, commit, title)
         (o.outMarkdown, o.outHTML, o.outJSON, o.outFigures, o.outDir) = (outMd, outHtml, outJson, outFigures, outDir)
         let built = try runReportBuild(o)
+        try writeHeadlineMetrics(built.json.headlineMetrics)
         print("report: \(built.json.metrics.count) numbers, \(built.json.not_run.count) not run, \(built.pngs.count) PNG figures")
     }
 }

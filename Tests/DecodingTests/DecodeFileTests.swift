@@ -27,6 +27,16 @@ import Decoding
         #expect(!String(decoding: try absent.json(), as: UTF8.self).contains("control"))
     }
 
+    @Test func headlineMetrics() throws {
+        let s = DecodeSummary(task: "dyck", method: "injection", profile: "smoke", examples: [],
+                              accuracy: .value(["x": [0.5, 1], "y": [0, 0.5]]), control: .notRun("no baseline"), scored: nil, wallSeconds: [:])
+        #expect(s.headlineMetrics == ["decode_accuracy_last_layer": 0.75])
+        let path = temporaryPath("metrics.json")
+        try writeHeadlineMetrics(s.headlineMetrics, environment: ["GRAFT_METRICS": path])
+        #expect(String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self) == #"{"decode_accuracy_last_layer":0.75}"#)
+        try writeHeadlineMetrics(["a": 1], environment: [:])          // no runner: nothing written, no error
+    }
+
     @Test func wrongFormatIsAnError() throws {
         let path = temporaryPath("bad-decode.json")
         try Data(#"{"format":"graft-evaluation","version":1,"task":"dyck","method":"none","profile":"smoke","examples":[],"accuracy":{},"wall_seconds":{}}"#.utf8)

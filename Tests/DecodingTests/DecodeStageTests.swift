@@ -57,11 +57,12 @@ import Decoding
         #expect(e.variables == (try ResidualDecoder(labels: tinyCompiled.residualLabels)).names)
         #expect(e.table.count == e.tokens.count && e.table.allSatisfy { $0.count == e.variables.count })
         // The truth is the compiled model's own decode of the aligned input: "both" counts "(" at openers.
-        let both = try #require(e.variables.firstIndex(of: "both"))
+        let both = try #require(e.variables.firstIndex(of: tinyCompiled.outputLabel))
         #expect(e.truth.map { $0[both] } == ["0", "1", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0"])
         let acc = try #require(s.accuracy.value), control = try #require(s.control?.value)
-        #expect(Set(acc.keys) == Set(control.keys) && acc.keys.contains("both") && !acc.keys.contains("one"))
-        #expect(acc.values.allSatisfy { $0.count == k + 1 && $0.allSatisfy { (0...1).contains($0) } })
+        #expect(Set(acc.keys) == Set(control.keys) && acc.keys.contains(tinyCompiled.outputLabel) && !acc.keys.contains("one"))
+        #expect(acc.values.allSatisfy { $0.count == k + 1 && $0.allSatisfy { $0 == nil || (0...1).contains($0!) } })
+        #expect(acc["tokens"]?.allSatisfy { $0 != nil } == true && acc[tinyCompiled.outputLabel]?.first == .some(nil))
         #expect(s.scored?.examples == 4 && s.scored?.fit_examples == 6)
         #expect(try DecodeSummary.read(o.out) == s)
         let bundle = try readBundle(o.outFigures)
@@ -116,7 +117,8 @@ import Decoding
         let e = try #require(s.examples.first)
         #expect(e.prompt == "Are parenthesis here correctly matched? [(])\nAnswer:")
         #expect(e.tokens.count == 15 && e.tokens.last == ":" && e.layer == 7)
-        let final = try #require(e.variables.firstIndex(of: "final_result"))
+        let final = try #require(e.variables.firstIndex(of: model.outputLabel))
+        #expect(model.outputLabel.hasPrefix("final_result"))
         #expect(e.truth.map { $0[final] } == Array(repeating: "False", count: 14) + ["True"])   // the paper's Fig. 6
         if case .notRun(let r) = s.accuracy { #expect(r.contains("--test")) } else { Issue.record("accuracy should be not run") }
     }

@@ -22,6 +22,12 @@ import Decoding
         #expect(try d.decode(rows, positions: [1]) == [["1", "True", "y", "x:y"]])
     }
 
+    @Test func truthIsNilWhereTheMaximumIsNotUnique() throws {
+        let d = try ResidualDecoder(labels: ["x:0", "x:1", "x:2", "one"])
+        #expect(try d.truth([0, 0, 0, 1, 0, 1, 0, 1, 1, 1, 0, 1], positions: [0, 1, 2]) == [[nil, "True"], ["1", "True"], [nil, "True"]])
+        #expect(try d.decode([0, 0, 0, 1], positions: 1) == [["0", "True"]])      // the paper's rule still picks the first
+    }
+
     @Test func oneDimensionalVariablesAlwaysDecodeToTheirValue() throws {
         let d = try ResidualDecoder(labels: ["one", "x:0", "x:1"])
         for v: Float in [-100, 0, 100] { #expect(try d.decode([v, 0, 1], positions: 1) == [["True", "1"]]) }

@@ -4,6 +4,9 @@
 // well-formed, the same inputs give the same bytes, and bad inputs are all reported at once.
 import Decoding
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import Reporting
 import Testing
 import ReportStage
@@ -58,7 +61,7 @@ func options(_ files: [String: [String]], outDir: String? = nil) -> ReportOption
         let dir = temporaryDirectory("roundtrip")
         _ = try runReportBuild(options(try dyckInputs(temporaryDirectory("roundtrip-in")), outDir: dir))
         let r = try ReportJSON.read(dir)
-        #expect(r.meta.profile == "smoke" && r.meta.commit == "0123abc" && r.meta.inputs.count == 12)
+        #expect(r.meta.profile == "smoke" && r.meta.commit == "0123abc" && r.meta.inputs.count == 9)
         #expect(r.meta.inputs.allSatisfy { $0.sha256.count == 64 })
         let m = r.metrics
         #expect(m["table3/dyck/injection/accuracy"] == Metric(0.875, unit: "fraction", higherIsBetter: true))
@@ -75,6 +78,8 @@ func options(_ files: [String: [String]], outDir: String? = nil) -> ReportOption
         #expect(r.not_run["table3/dyck/none/accuracy"] == "smoke profile skips it")
         #expect(r.not_run["table3/dyck/baseline/sst2"] == "no sst2 file")
         #expect(r.not_run["table2/dyck/injection/ood_new_token"] == "set absent from the evaluation")
+        #expect(r.not_run["decode/dyck/injection/model/final_result/layer0"] == "not written by the compiled model yet")
+        #expect(m["decode/dyck/injection/model/final_result/layer0"] == nil && m["decode/dyck/injection/model/final_result/layer1"]?.value == 0.75)
     }
 
     @Test func markdownLinksExactlyTheBundledPNGs() throws {
@@ -108,7 +113,8 @@ func options(_ files: [String: [String]], outDir: String? = nil) -> ReportOption
         let files = try dyckInputs(temporaryDirectory("det-in"))
         let a = try buildReport(try loadReportInputs(options(files)), options(files))
         let b = try buildReport(try loadReportInputs(options(files)), options(files))
-        #expect(a.markdown == b.markdown && a.html == b.html && (try a.json.json()) == (try b.json.json()) && a.pngs == b.pngs)
+        let (ja, jb) = (try a.json.json(), try b.json.json())
+        #expect(a.markdown == b.markdown && a.html == b.html && ja == jb && a.pngs == b.pngs)
     }
 
     @Test func badInputsAreReportedAtOnce() throws {

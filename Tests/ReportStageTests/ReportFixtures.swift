@@ -63,7 +63,7 @@ func decodeSummary(task: String) -> DecodeSummary {
                            table: [["False", "True"], ["False", "True"], ["False", "True"], ["False", "True"], ["True", "True"], ["True", "True"]],
                            truth: [["False", "True"], ["False", "True"], ["False", "True"], ["False", "True"], ["False", "True"], ["True", "True"]])
     return DecodeSummary(task: task, method: "injection", profile: "smoke", examples: [e],
-                         accuracy: .value(["final_result": [0.5, 0.75, 0.875], "tokens": [1, 1, 0.9375]]),
+                         accuracy: .value(["final_result": [nil, 0.75, 0.875], "tokens": [1, 1, 0.9375]]),
                          control: .value(["final_result": [0.5, 0.5, 0.625], "tokens": [1, 0.75, 0.5]]),
                          scored: .init(examples: 8, positions: 96, fit_examples: 8, fit_rows: 288, ridge: 0.001), wallSeconds: ["load": 2.5])
 }

@@ -24,6 +24,14 @@ import ReportStage
         #expect(md.contains("Not run in only one report:") && md.contains("- table3/dyck/none/sst2: B: no evaluation of dyck/none given"))
     }
 
+    @Test func headlineMetrics() throws {
+        let dir = temporaryDirectory("headline")
+        let built = try runReportBuild(options(try dyckInputs(temporaryDirectory("headline-in")), outDir: dir))
+        let h = built.json.headlineMetrics
+        #expect(h["dyck_injection_accuracy"] == 0.875 && h["dyck_baseline_accuracy"] == 0.875 && h["dyck_none_accuracy"] == nil)
+        #expect(h["numbers"] == Double(built.json.metrics.count) && h["not_run"] == Double(built.json.not_run.count))
+    }
+
     @Test func unreadableReportsAreErrors() throws {
         let d = temporaryDirectory("diff-bad")
         #expect(throws: ReportError.self) { try diffReports(d, d) }
