@@ -100,5 +100,6 @@ let package = Package(
         .executableTarget(name: "bench-data", dependencies: ["Tasks"], path: "Benchmarks/bench-data"),
         .executableTarget(name: "bench-engine", dependencies: ["LM", "Engine", "Tensor", "Support"], path: "Benchmarks/bench-engine", swiftSettings: numericSettings),
         .executableTarget(name: "bench-report", dependencies: ["Reporting"], path: "Benchmarks/bench-report"),
+        .executableTarget(name: "bench-decode", dependencies: ["Decoding", "Support"], path: "Benchmarks/bench-decode", swiftSettings: numericSettings),
     ]
 )

@@ -25,17 +25,26 @@ func sparseLabels(_ columns: Int, step: Int) -> [Int: String] {
     return out
 }
 
+/// A symmetric colour scale clipped at the 99th percentile of |value|: residual streams have a
+/// few huge dimensions (hundreds) that would otherwise wash every other cell out to white.
+func clippedScale(_ values: [Float]) -> ColourScale {
+    let magnitudes = values.map { abs(Double($0)) }.filter(\.isFinite).sorted()
+    guard !magnitudes.isEmpty else { return .diverging(limit: 1) }
+    let p99 = magnitudes[min(magnitudes.count - 1, Int(Double(magnitudes.count) * 0.99))]
+    return .diverging(limit: p99 > 0 ? p99 : (magnitudes.last! > 0 ? magnitudes.last! : 1))
+}
+
 /// The figures of one decoded example: SVG and PNG of the raw and adapted heat maps and of the table.
 public func decodeFigures(index i: Int, example e: DecodedExample, raw: [Float], lmWidth d: Int, adapted: [Float],
                           compiledWidth c: Int, task: String, method: String) throws -> [BundleFile] {
     let t = e.tokens.count
     let rows = e.tokens.map(displayToken)
-    let rawMap = HeatMap(title: "\(task) (\(method)): LM residual \(e.layer), \(t) positions × \(d)",
+    let rawMap = HeatMap(title: "\(task) (\(method)): LM residual \(e.layer), \(t) positions × \(d) (colours clipped at the 99th percentile of |value|)",
                          matrix: try Matrix(rows: t, columns: d, values: raw.map(Double.init)),
-                         rowLabels: rows, columnLabels: sparseLabels(d, step: 128))
-    let adaptedMap = HeatMap(title: "\(task) (\(method)): adapted residual \(e.layer), \(t) positions × \(c)",
+                         rowLabels: rows, columnLabels: sparseLabels(d, step: 128), scale: clippedScale(raw))
+    let adaptedMap = HeatMap(title: "\(task) (\(method)): adapted residual \(e.layer), \(t) positions × \(c) (colours clipped at the 99th percentile of |value|)",
                              matrix: try Matrix(rows: t, columns: c, values: adapted.map(Double.init)),
-                             rowLabels: rows, columnLabels: sparseLabels(c, step: 100))
+                             rowLabels: rows, columnLabels: sparseLabels(c, step: 100), scale: clippedScale(adapted))
     var cells: [[DecodedGrid.Entry]] = []
     for v in e.variables.indices {
         cells.append((0..<t).map { p in

@@ -67,9 +67,14 @@ public struct DecodeSummary: Codable, Sendable, Equatable {
         public var fit_examples: Int?
         public var fit_rows: Int?
         public var ridge: Double?
-        public init(examples: Int, positions: Int, fit_examples: Int? = nil, fit_rows: Int? = nil, ridge: Double? = nil) {
+        /// Rows passed over because their compiled input exceeds the compiled model's max_seq_len.
+        public var too_long: Int?
+        public var fit_too_long: Int?
+        public init(examples: Int, positions: Int, fit_examples: Int? = nil, fit_rows: Int? = nil, ridge: Double? = nil,
+                    too_long: Int? = nil, fit_too_long: Int? = nil) {
             self.examples = examples; self.positions = positions
             self.fit_examples = fit_examples; self.fit_rows = fit_rows; self.ridge = ridge
+            self.too_long = too_long; self.fit_too_long = fit_too_long
         }
     }
 
@@ -127,10 +132,17 @@ public struct TaskRow: Decodable, Sendable, Equatable {
 /// The first `limit` rows of a task data file; a row without the compiled fields is an error
 /// naming the line (the file was made without `--model`).
 public func readTaskRows(_ path: String, limit: Int) throws -> [TaskRow] {
+    try readTaskRows(path, limit: limit, accept: { _ in true }).rows
+}
+
+/// The first `limit` rows that `accept` takes, and how many rows it refused on the way; lines
+/// after the last row needed are not parsed.
+public func readTaskRows(_ path: String, limit: Int, accept: (TaskRow) -> Bool) throws -> (rows: [TaskRow], refused: Int) {
     guard let data = FileManager.default.contents(atPath: path) else {
         throw DecodeError("cannot read \(path); it is made by generate-data task (with --model)")
     }
     var rows: [TaskRow] = []
+    var refused = 0
     var lineNumber = 0
     for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
         lineNumber += 1
@@ -143,10 +155,10 @@ public func readTaskRows(_ path: String, limit: Int) throws -> [TaskRow] {
               row.lm_to_compiled.allSatisfy({ $0 >= 1 && $0 < row.compiled_tokens.count }) else {
             throw DecodeError("\(path):\(lineNumber): lm_to_compiled (\(row.lm_to_compiled.count) entries) must map each of the \(row.lm_tokens.count) LM tokens to a compiled position 1..<\(row.compiled_tokens.count)")
         }
-        rows.append(row)
+        if accept(row) { rows.append(row) } else { refused += 1 }
     }
-    guard !rows.isEmpty else { throw DecodeError("\(path): no rows") }
-    return rows
+    guard !rows.isEmpty else { throw DecodeError("\(path): no usable rows (\(refused) refused)") }
+    return (rows, refused)
 }
 
 /// Writes headline metrics where the pipeline runner asks for them ($GRAFT_METRICS), if it does.

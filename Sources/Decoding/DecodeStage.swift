@@ -71,12 +71,17 @@ public func runDecode(_ o: DecodeOptions, log: (String) -> Void = { _ in }) thro
     let runner = ModelRunner(compiled)
     let decoder = try ResidualDecoder(labels: compiled.residualLabels)
     let k = compiled.layers.count
-    let (lm, bpe) = try loadRunnableModel(o.model, weights: o.weights, root: o.root)
+    let (full, bpe) = try loadRunnableModel(o.model, weights: o.weights, root: o.root)
     let tokenizer = try TaskTokenizer(bpe, task: o.task)
     let translator = try TokenTranslator(task: o.task, tokenizer: tokenizer)
-    guard k <= lm.config.nLayers else {
-        throw DecodeError("\(o.compiled): the compiled model has \(k) layers; the LM has only \(lm.config.nLayers) blocks to align with")
+    guard k <= full.config.nLayers else {
+        throw DecodeError("\(o.compiled): the compiled model has \(k) layers; the LM has only \(full.config.nLayers) blocks to align with")
     }
+    guard (0...full.config.nLayers).contains(o.layer ?? k) else {
+        throw DecodeError("--layer \(o.layer ?? k): the LM has residuals 0...\(full.config.nLayers)")
+    }
+    // Only residuals 0...max(k, layer) are read: the blocks above them are never run.
+    let lm = try truncatedModel(full, blocks: max(k, o.layer ?? k))
     lap("load")
 
     // The adapter: the distill stage's, or a least-squares fit from this model's own residuals.
@@ -92,17 +97,14 @@ public func runDecode(_ o: DecodeOptions, log: (String) -> Void = { _ in }) thro
         guard let train = o.train else {
             throw DecodeError("decode: give --adapter (the distill stage's) or --train to fit one by least squares")
         }
-        let rows = try alignedExamples(train, limit: o.fitExamples, model: compiled)
+        let (rows, tooLong) = try alignedExamples(train, limit: o.fitExamples, model: compiled)
         let fit = try fitControlAdapter(rows, lm: lm, runner: runner, layers: k, ridge: o.ridge)
         map = fit.map
-        (scored.fit_examples, scored.fit_rows, scored.ridge) = (rows.count, fit.rows, o.ridge)
-        log("fitted a least-squares adapter on \(rows.count) training examples (\(fit.rows) rows)")
+        (scored.fit_examples, scored.fit_rows, scored.ridge, scored.fit_too_long) = (rows.count, fit.rows, o.ridge, tooLong)
+        log("fitted a least-squares adapter on \(rows.count) training examples (\(fit.rows) rows; \(tooLong) rows longer than max_seq_len \(compiled.maxSeqLen) left out)")
         lap("fit_adapter")
     }
     let layer = o.layer ?? k
-    guard (0...lm.config.nLayers).contains(layer) else {
-        throw DecodeError("--layer \(layer): the LM has residuals 0...\(lm.config.nLayers)")
-    }
     if layer > k { log("note: residual \(layer) is beyond the aligned layers 0...\(k); the adapter was not trained there") }
 
     // The decoded inputs: given prompts, then rows from the test file.
@@ -114,7 +116,7 @@ public func runDecode(_ o: DecodeOptions, log: (String) -> Void = { _ in }) thro
     }
     if o.promptsFromTest > 0 {
         guard let test = o.test else { throw DecodeError("--prompts-from-test needs --test") }
-        for row in try readTaskRows(test, limit: o.promptsFromTest) {
+        for row in try readTaskRows(test, limit: o.promptsFromTest, accept: { $0.compiled_tokens.count - 1 <= compiled.maxSeqLen }).rows {
             inputs.append((row.prompt + " " + row.label, try AlignedExample(row, model: compiled, line: "\(test): ")))
         }
     }
@@ -139,24 +141,25 @@ public func runDecode(_ o: DecodeOptions, log: (String) -> Void = { _ in }) thro
     var accuracy: Part<LayerAccuracy> = .notRun("no --test file given")
     var control: Part<LayerAccuracy>?
     if let test = o.test {
-        let rows = try alignedExamples(test, limit: o.examples, model: compiled)
+        let (rows, tooLong) = try alignedExamples(test, limit: o.examples, model: compiled)
+        scored.too_long = tooLong
         let tally = try scoreDecoding(rows, layers: k, decoder: decoder, runner: runner, map: map) {
             try lmResiduals(lm, tokens: $0.lmTokens, layers: 0...k)
         }
         accuracy = .value(tally.fractions)
         (scored.examples, scored.positions) = (rows.count, tally.positions)
-        log("scored \(rows.count) held-out examples (\(tally.positions) positions) at layers 0...\(k)")
+        log("scored \(rows.count) held-out examples (\(tally.positions) positions) at layers 0...\(k); \(tooLong) rows longer than max_seq_len \(compiled.maxSeqLen) left out")
         lap("accuracy")
         if let baseline = o.baselineWeights {
             guard let train = o.train else { throw DecodeError("--baseline-weights needs --train (the least-squares fit's examples)") }
-            let (base, _) = try loadRunnableModel(o.model, weights: baseline, root: o.root)
-            let fitRows = try alignedExamples(train, limit: o.fitExamples, model: compiled)
+            let base = try truncatedModel(try loadRunnableModel(o.model, weights: baseline, root: o.root).model, blocks: k)
+            let (fitRows, fitTooLong) = try alignedExamples(train, limit: o.fitExamples, model: compiled)
             let fit = try fitControlAdapter(fitRows, lm: base, runner: runner, layers: k, ridge: o.ridge)
             let controlTally = try scoreDecoding(rows, layers: k, decoder: decoder, runner: runner, map: fit.map) {
                 try lmResiduals(base, tokens: $0.lmTokens, layers: 0...k)
             }
             control = .value(controlTally.fractions)
-            (scored.fit_examples, scored.fit_rows, scored.ridge) = (fitRows.count, fit.rows, o.ridge)
+            (scored.fit_examples, scored.fit_rows, scored.ridge, scored.fit_too_long) = (fitRows.count, fit.rows, o.ridge, fitTooLong)
             log("control: baseline + least-squares adapter (\(fitRows.count) training examples, \(fit.rows) rows)")
             lap("control")
         }
@@ -172,9 +175,10 @@ public func runDecode(_ o: DecodeOptions, log: (String) -> Void = { _ in }) thro
     return summary
 }
 
-/// The first `limit` rows of a task data file as aligned examples.
-public func alignedExamples(_ path: String, limit: Int, model: CompiledModel) throws -> [AlignedExample] {
-    try readTaskRows(path, limit: limit).enumerated().map { i, row in
-        try AlignedExample(row, model: model, line: "\(path):\(i + 1): ")
-    }
+/// The first `limit` rows of a task data file that fit the compiled model, as aligned examples,
+/// and how many rows among those read were left out because their compiled input is longer
+/// than its max_seq_len (the count is recorded in decode.json and logged, never hidden).
+public func alignedExamples(_ path: String, limit: Int, model: CompiledModel) throws -> (examples: [AlignedExample], tooLong: Int) {
+    let (rows, tooLong) = try readTaskRows(path, limit: limit) { $0.compiled_tokens.count - 1 <= model.maxSeqLen }
+    return (try rows.map { try AlignedExample($0, model: model, line: "\(path): ") }, tooLong)
 }

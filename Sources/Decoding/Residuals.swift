@@ -3,9 +3,11 @@
 // compiled width, and the compiled model's own residuals for the aligned compiled input.
 // Legend: T LM positions, D LM width, C compiled width, n compiled positions (incl. BOS).
 import Compiler
+import Engine
 import Injection
 import LM
 import RASP
+import Tensor
 
 /// Copies of residuals `layers` ([T, D] each) of `model` on `tokens` (no LM head is computed).
 public func lmResiduals(_ model: TransformerLM, tokens: [Int], layers: ClosedRange<Int>) throws -> [[Float]] {
@@ -17,6 +19,26 @@ public func lmResiduals(_ model: TransformerLM, tokens: [Int], layers: ClosedRan
                                 options: ForwardOptions(training: false, computeLogits: false))
     let count = tokens.count * model.config.dModel
     return layers.map { Array(UnsafeBufferPointer(start: out.residual($0), count: count)) }
+}
+
+/// The first `blocks` blocks of `model` as a model of their own (embeddings, those blocks, the
+/// final norm and head copied by name): residuals 0...blocks are the same, and reading them
+/// costs blocks/L of the full forward pass.
+public func truncatedModel(_ model: TransformerLM, blocks: Int) throws -> TransformerLM {
+    guard (0...model.config.nLayers).contains(blocks) else {
+        throw DecodeError("decode: cannot keep \(blocks) blocks of a model with \(model.config.nLayers)")
+    }
+    if blocks == model.config.nLayers { return model }
+    var config = model.config
+    config.nLayers = blocks
+    let store = ParameterStore(parameterTable(config))
+    for e in store.entries {
+        guard let from = model.params.entry(e.name), from.count == e.count else {
+            throw DecodeError("decode: parameter \(e.name) of the truncated model is not in the full model")
+        }
+        store.value(e.name).update(from: model.params.value(e.name), count: e.count)
+    }
+    return TransformerLM(config: config, store: store)
 }
 
 extension AffineMap {
@@ -34,16 +56,21 @@ extension AffineMap {
         return AffineMap(weight: w, bias: [Float](repeating: 0, count: width), inputWidth: width, outputWidth: width)
     }
 
-    /// y [N, C] = x [N, D] · Wᵀ + b.
+    /// y [N, C] = x [N, D] · Wᵀ + b (CBLAS).
     public func apply(_ x: [Float], rows n: Int) throws -> [Float] {
         guard x.count == n * inputWidth else {
             throw DecodeError("adapter: \(x.count) values are not \(n) rows of width \(inputWidth)")
         }
-        let adapter = Adapter(lmWidth: inputWidth, compiledWidth: outputWidth)
-        weight.withUnsafeBufferPointer { adapter.weight.update(from: $0.baseAddress!, count: $0.count) }
-        bias.withUnsafeBufferPointer { adapter.bias.update(from: $0.baseAddress!, count: $0.count) }
         var y = [Float](repeating: 0, count: n * outputWidth)
-        y.withUnsafeMutableBufferPointer { yp in x.withUnsafeBufferPointer { adapter.forward(yp.baseAddress!, $0.baseAddress!, n: n) } }
+        for r in 0..<n { for o in 0..<outputWidth { y[r * outputWidth + o] = bias[o] } }
+        y.withUnsafeMutableBufferPointer { yp in
+            x.withUnsafeBufferPointer { xp in
+                weight.withUnsafeBufferPointer { wp in
+                    gemm(transA: false, transB: true, m: n, n: outputWidth, k: inputWidth, a: xp.baseAddress!, lda: inputWidth,
+                         b: wp.baseAddress!, ldb: inputWidth, beta: 1, c: yp.baseAddress!, ldc: outputWidth)
+                }
+            }
+        }
         return y
     }
 }

@@ -101,6 +101,13 @@ extension ReportInputs {
     public func decodingAccuracyBlocks(_ figures: inout FigureSet) throws -> [Block] {
         var blocks: [Block] = []
         for (k, d) in decodes.sorted(by: { $0.key < $1.key }) {
+            if let s = d.scored {
+                var text = "\(k): \(s.examples) held-out examples scored (\(s.positions) LM positions)"
+                if let n = s.too_long, n > 0 { text += "; \(n) test rows left out: longer than the compiled model's max_seq_len" }
+                if let f = s.fit_examples, let r = s.fit_rows { text += "; least-squares fit on \(f) training examples (\(r) rows, ridge \(s.ridge.map { String($0) } ?? "?"))" }
+                if let n = s.fit_too_long, n > 0 { text += ", \(n) training rows left out as too long" }
+                blocks.append(.paragraph(text + "."))
+            }
             var series: [Series] = []
             var maps: [(String, LayerAccuracy)] = []
             for (name, part) in [("\(k.method.title)", Optional(d.accuracy)), ("control: baseline + least squares", d.control)] {

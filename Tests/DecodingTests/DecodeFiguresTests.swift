@@ -2,9 +2,15 @@
 // SVG and PNG), the table shaded by agreement with the compiled model, token labels shown.
 import Testing
 import Reporting
-import Decoding
+@testable import Decoding
 
 @Suite struct DecodeFiguresTests {
+    @Test func colourScaleIgnoresTheFewHugeDimensions() {
+        let values = (0..<1000).map { Float($0 % 10) / 10 } + [700, -650]
+        #expect(clippedScale(values) == .diverging(limit: Double(Float(0.9))))
+        #expect(clippedScale([0, 0]) == .diverging(limit: 1))
+    }
+
     @Test func sixFilesWithAgreementShading() throws {
         let e = DecodedExample(prompt: "p", tokens: ["(", "\n", ":"], layer: 1, variables: ["x"],
                                table: [["1"], ["2"], ["3"]], truth: [["1"], ["0"], ["3"]])
@@ -15,6 +21,7 @@ import Decoding
         let table = String(decoding: files[4].bytes, as: UTF8.self)
         #expect(table.contains("⏎"))                        // the newline token is shown
         #expect(table.contains("rgb(199,233,192)") || table.contains("#c7e9c0"))
+        #expect(String(decoding: files[0].bytes, as: UTF8.self).contains("99th percentile"))
         #expect(files.filter { $0.name.hasSuffix("png") }.allSatisfy { Array($0.bytes.prefix(8)) == pngSignature })
     }
 }

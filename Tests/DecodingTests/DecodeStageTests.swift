@@ -23,7 +23,7 @@ import Decoding
         try writeCompiledModel(tinyCompiled, to: compiled)
         let tokenizer = try loadTaskTokenizer(model: folder, task: .dyck)
         let test = temporaryPath("test.jsonl"), train = temporaryPath("train.jsonl")
-        try taskRowsJSONL(["Are these matched? ([)]\nAnswer: True", "Matched? (((\nAnswer: False", "{[]}\nAnswer: True",
+        try taskRowsJSONL(["Are these matched? ([)]\nAnswer: True", "Too long for max_seq_len 40: (((((((((((\nAnswer: False", "Matched? (((\nAnswer: False", "{[]}\nAnswer: True",
                            "Is it? )(\nAnswer: False"], tokenizer: tokenizer).write(toFile: test, atomically: true, encoding: .utf8)
         try taskRowsJSONL(["Matched? ()\nAnswer: True", "Q: ([{}])\nAnswer: True", "Q: ((]\nAnswer: False", "Q: }{\nAnswer: False",
                            "x ( y ) z [ ]\nAnswer: True", "{{{((\nAnswer: False"], tokenizer: tokenizer).write(toFile: train, atomically: true, encoding: .utf8)
@@ -63,7 +63,7 @@ import Decoding
         #expect(Set(acc.keys) == Set(control.keys) && acc.keys.contains(tinyCompiled.outputLabel) && !acc.keys.contains("one"))
         #expect(acc.values.allSatisfy { $0.count == k + 1 && $0.allSatisfy { $0 == nil || (0...1).contains($0!) } })
         #expect(acc["tokens"]?.allSatisfy { $0 != nil } == true && acc[tinyCompiled.outputLabel]?.first == .some(nil))
-        #expect(s.scored?.examples == 4 && s.scored?.fit_examples == 6)
+        #expect(s.scored?.examples == 4 && s.scored?.fit_examples == 6 && s.scored?.too_long == 1 && s.scored?.fit_too_long == 0)
         #expect(try DecodeSummary.read(o.out) == s)
         let bundle = try readBundle(o.outFigures)
         #expect(bundle.map(\.name) == ["raw", "adapted", "table"].flatMap { p in ["svg", "png"].map { "example-0-\(p).\($0)" } }

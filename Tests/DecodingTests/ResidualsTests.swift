@@ -20,6 +20,16 @@ import Decoding
         #expect(throws: DecodeError.self) { try lmResiduals(model, tokens: [], layers: 0...1) }
     }
 
+    @Test func truncatedModelsKeepTheResiduals() throws {
+        let (model, _) = try loadRunnableModel(try tinyGPT2Folder(layers: 4, seed: 5))
+        let tokens = [40, 41, 91, 93, 58, 32]
+        let short = try truncatedModel(model, blocks: 2)
+        #expect(short.config.nLayers == 2)
+        #expect(try lmResiduals(short, tokens: tokens, layers: 0...2) == (try lmResiduals(model, tokens: tokens, layers: 0...2)))
+        #expect(try truncatedModel(model, blocks: 4) === model)
+        #expect(throws: DecodeError.self) { try truncatedModel(model, blocks: 5) }
+    }
+
     @Test func affineMapsApply() throws {
         let adapter = Adapter(lmWidth: 3, compiledWidth: 2, seed: 4)
         let map = AffineMap(adapter)
