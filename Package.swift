@@ -65,14 +65,18 @@ let package = Package(
         // MARK: - Report rendering (standard library and Foundation only)
         .target(name: "Reporting"),
 
+        // MARK: - Decoding the residual stream, and the report built from every stage's outputs
+        .target(name: "Decoding", dependencies: ["LM", "Engine", "Tensor", "Injection", "Compiler", "CompiledModelFile", "Tasks", "Reporting", "CArchive", "Support"], swiftSettings: numericSettings),
+        .target(name: "ReportStage", dependencies: ["Reporting", "Decoding", "Support", crypto]),
+
         // MARK: - Executables (one short file each over a library call)
         .executableTarget(name: "pipeline", dependencies: ["Pipeline", argumentParser]),
         .executableTarget(name: "generate-data", dependencies: ["Tasks", "Support", argumentParser]),
         .executableTarget(name: "compile-rasp", dependencies: ["Compiler", "CompiledModelFile", "RASP", "SafeTensors", "Support", argumentParser]),
         .executableTarget(name: "distill", dependencies: ["Injection", "Tasks", "Tensor", argumentParser]),
         .executableTarget(name: "evaluate", dependencies: ["Evaluation", "Tasks", "Tensor", "Support", argumentParser]),
-        .executableTarget(name: "decode", dependencies: [argumentParser]),
-        .executableTarget(name: "report", dependencies: [argumentParser]),
+        .executableTarget(name: "decode", dependencies: ["Decoding", "Tasks", "Support", argumentParser]),
+        .executableTarget(name: "report", dependencies: ["ReportStage", "Reporting", "Decoding", argumentParser]),
         .executableTarget(name: "graft-lm", dependencies: ["LM", "Engine", "Tensor", "Support", argumentParser]),
 
         // MARK: - Tests, one target per library
@@ -92,6 +96,8 @@ let package = Package(
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
         .testTarget(name: "InjectionTests", dependencies: ["Injection", "LM", "Engine", "Tensor", "Compiler", "Artifacts"], swiftSettings: numericSettings),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "LM", "Engine", "Tensor", "Tasks", "Injection", "Compiler", "CompiledModelFile", "Artifacts", "Support"], swiftSettings: numericSettings),
+        .testTarget(name: "DecodingTests", dependencies: ["Decoding", "Injection", "Compiler", "LM", "Tasks", "Reporting"], swiftSettings: numericSettings),
+        .testTarget(name: "ReportStageTests", dependencies: ["ReportStage", "Reporting", "Decoding"]),
 
         // MARK: - Benchmarks (release builds; print figures, assert nothing)
         .executableTarget(name: "bench-store", dependencies: ["Artifacts", "Pipeline", "SafeTensors", "Support"], path: "Benchmarks/bench-store"),
@@ -99,5 +105,6 @@ let package = Package(
         .executableTarget(name: "bench-data", dependencies: ["Tasks"], path: "Benchmarks/bench-data"),
         .executableTarget(name: "bench-engine", dependencies: ["LM", "Engine", "Tensor", "Support"], path: "Benchmarks/bench-engine", swiftSettings: numericSettings),
         .executableTarget(name: "bench-report", dependencies: ["Reporting"], path: "Benchmarks/bench-report"),
+        .executableTarget(name: "bench-decode", dependencies: ["Decoding", "Support"], path: "Benchmarks/bench-decode", swiftSettings: numericSettings),
     ]
 )

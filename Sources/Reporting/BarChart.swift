@@ -32,12 +32,9 @@ public struct BarChart: Sendable, Equatable {
         guard width >= 300, height >= 150, yRange.map({ $0.upperBound > $0.lowerBound }) ?? true else {
             throw ChartError(message: "bar chart \"\(title)\": size \(width)×\(height) must be at least 300×150 and yRange non-empty (got \(String(describing: yRange)))")
         }
-        let lo = yRange?.lowerBound ?? min(0, present.min() ?? 0)
-        var hi = yRange?.upperBound ?? max(present.max() ?? 1, lo + 1e-9)
-        var ticks = niceTicks(lo, hi)
-        if yRange == nil, let last = ticks.last, last < hi, ticks.count > 1 { hi = last + (ticks[1] - ticks[0]); ticks.append(hi) }
-        let left = 64.0, right = width - 170, top = 36.0, bottom = height - 52
-        func py(_ v: Double) -> Double { bottom - (v - lo) / (hi - lo) * (bottom - top) }
+        let L = BarChartLayout(self)
+        let (lo, hi, ticks, left, right, top, bottom) = (L.lo, L.hi, L.ticks, L.left, L.right, L.top, L.bottom)
+        func py(_ v: Double) -> Double { L.py(v) }
         var doc = SVGDocument(width: width, height: height)
         doc.rect(x: 0, y: 0, width: width, height: height, fill: RGB(255, 255, 255))
         doc.text(title, x: width / 2, y: 20, size: 14, anchor: "middle")
@@ -46,12 +43,10 @@ public struct BarChart: Sendable, Equatable {
             doc.line(x1: left, y1: py(t), x2: right, y2: py(t), stroke: RGB(221, 221, 221))
             doc.text(tickLabel(t, step: step), x: left - 6, y: py(t) + 4, anchor: "end")
         }
-        let groupWidth = (right - left) / Double(groups.count)
-        let barWidth = groupWidth * 0.8 / Double(methods.count)
+        let groupWidth = L.groupWidth, barWidth = L.barWidth
         for (g, name) in groups.enumerated() {
-            let x0 = left + Double(g) * groupWidth + groupWidth * 0.1
             for m in methods.indices {
-                let x = x0 + Double(m) * barWidth
+                let x = L.barX(group: g, method: m)
                 if let v = values[g][m] {
                     let y = py(max(lo, min(hi, v))), base = py(max(lo, min(hi, 0)))
                     doc.rect(x: x, y: min(y, base), width: barWidth, height: abs(base - y), fill: seriesPalette[m % seriesPalette.count])
@@ -71,4 +66,26 @@ public struct BarChart: Sendable, Equatable {
         }
         return doc.render()
     }
+}
+
+/// The data→pixel mapping of a bar chart, shared by the SVG and the rasteriser (valid input only).
+public struct BarChartLayout: Sendable {
+    public let lo: Double, hi: Double, ticks: [Double]
+    public let left = 64.0, top = 36.0, right: Double, bottom: Double
+    public let groupWidth: Double, barWidth: Double
+
+    public init(_ chart: BarChart) {
+        let present = chart.values.flatMap { $0 }.compactMap { $0 }
+        let lo = chart.yRange?.lowerBound ?? min(0, present.min() ?? 0)
+        var hi = chart.yRange?.upperBound ?? max(present.max() ?? 1, lo + 1e-9)
+        var ticks = niceTicks(lo, hi)
+        if chart.yRange == nil, let last = ticks.last, last < hi, ticks.count > 1 { hi = last + (ticks[1] - ticks[0]); ticks.append(hi) }
+        self.lo = lo; self.hi = hi; self.ticks = ticks
+        right = chart.width - 170; bottom = chart.height - 52
+        groupWidth = (right - left) / Double(max(1, chart.groups.count))
+        barWidth = groupWidth * 0.8 / Double(max(1, chart.methods.count))
+    }
+
+    public func py(_ v: Double) -> Double { bottom - (v - lo) / (hi - lo) * (bottom - top) }
+    public func barX(group g: Int, method m: Int) -> Double { left + Double(g) * groupWidth + groupWidth * 0.1 + Double(m) * barWidth }
 }

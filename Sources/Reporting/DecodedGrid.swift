@@ -22,13 +22,21 @@ public struct DecodedGrid: Sendable, Equatable {
     /// Standard shades for agreement and disagreement.
     public static let agree = RGB(199, 233, 192), disagree = RGB(252, 187, 161)
 
-    public func svg() throws -> String {
+    /// Where the cells start (left, top) and the whole figure's size, shared with the rasteriser.
+    public var frame: (left: Double, top: Double, width: Double, height: Double) {
+        let left = 14 + 7 * Double(variables.map(\.count).max() ?? 0), top = 56.0
+        return (left, top, left + Double(tokens.count) * cellWidth + 10, top + Double(variables.count) * cellHeight + 10)
+    }
+
+    public func validate() throws {
         guard cells.count == variables.count, cells.allSatisfy({ $0.count == tokens.count }) else {
             throw ChartError(message: "decoded grid \"\(title)\": cells must be \(variables.count) variables × \(tokens.count) tokens; got rows of \(cells.map(\.count))")
         }
-        let left = 14 + 7 * Double(variables.map(\.count).max() ?? 0), top = 56.0
-        let width = left + Double(tokens.count) * cellWidth + 10
-        let height = top + Double(variables.count) * cellHeight + 10
+    }
+
+    public func svg() throws -> String {
+        try validate()
+        let (left, top, width, height) = frame
         var doc = SVGDocument(width: width, height: height)
         doc.rect(x: 0, y: 0, width: width, height: height, fill: RGB(255, 255, 255))
         doc.text(title, x: 6, y: 20, size: 14)

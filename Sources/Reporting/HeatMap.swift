@@ -77,6 +77,8 @@ public struct HeatMap: Sendable, Equatable {
     public var levels: Int = 33
     public var cellWidth: Double = 1
     public var cellHeight: Double = 12
+    /// Colour of NaN cells (e.g. "not measured"); nil = NaN takes the scale's middle colour.
+    public var nanColour: RGB?
 
     public init(title: String, matrix: Matrix, rowLabels: [String] = [], columnLabels: [Int: String] = [:],
                 scale: ColourScale? = nil) {
@@ -88,7 +90,8 @@ public struct HeatMap: Sendable, Equatable {
     public func runs(row r: Int) -> [(start: Int, length: Int, colour: RGB)] {
         var out: [(Int, Int, RGB)] = []
         for c in 0..<matrix.columns {
-            let col = scale.colour(matrix[r, c], levels: levels)
+            let v = matrix[r, c]
+            let col = v.isNaN ? (nanColour ?? scale.colour(v, levels: levels)) : scale.colour(v, levels: levels)
             if let last = out.last, last.2 == col { out[out.count - 1].1 += 1 } else { out.append((c, 1, col)) }
         }
         return out.map { (start: $0.0, length: $0.1, colour: $0.2) }

@@ -31,7 +31,7 @@ public struct Report: Sendable, Equatable {
 
 private let pageStyle = """
 body{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
-table{border-collapse:collapse;margin:1em 0}caption{font-weight:bold;text-align:left;padding:.3em 0}
+table{border-collapse:collapse;margin:1em 0;display:block;overflow-x:auto;max-width:100%}caption{font-weight:bold;text-align:left;padding:.3em 0}
 th,td{border:1px solid #bbb;padding:.25em .6em}th{background:#f0f0f0}td.num{text-align:right;font-variant-numeric:tabular-nums}
 td.notrun{color:#a00;font-style:italic}figure{margin:1.5em 0;overflow-x:auto}figcaption{font-size:.9em;color:#555}
 """

@@ -1,6 +1,7 @@
 // A software rasteriser just good enough for PNG versions of the figures: heat maps with an
-// exact block of pixels per cell, and line charts (grid, axes, series drawn with Xiaolin Wu's
-// anti-aliased lines). There is no font: PNGs carry no text; the SVG versions carry the labels.
+// exact block of pixels per cell, line charts (grid, axes, series drawn with Xiaolin Wu's
+// anti-aliased lines), bar charts and decoded grids (cell shading and rules). There is no font:
+// PNGs carry no text; the SVG versions carry the labels.
 
 extension HeatMap {
     /// The matrix as an image: `pixelWidth` × `pixelHeight` pixels per cell, colours as in the SVG.
@@ -61,5 +62,49 @@ public func drawLine(_ image: inout Image, _ x0: Double, _ y0: Double, _ x1: Dou
         let frac = v - base
         plot(u, Int(base), 1 - frac)
         plot(u, Int(base) + 1, frac)
+    }
+}
+
+extension BarChart {
+    /// The chart without text: grid at the y ticks, axes, bars, legend swatches.
+    public func rasterise() throws -> Image {
+        _ = try svg()                                      // the same validation as the SVG
+        let L = BarChartLayout(self)
+        var image = Image(width: Int(width.rounded()), height: Int(height.rounded()))
+        for t in L.ticks { drawLine(&image, L.left, L.py(t), L.right, L.py(t), RGB(221, 221, 221)) }
+        for (g, row) in values.enumerated() {
+            for (m, value) in row.enumerated() {
+                guard let v = value else { continue }
+                let y = L.py(max(L.lo, min(L.hi, v))), base = L.py(max(L.lo, min(L.hi, 0)))
+                let x = L.barX(group: g, method: m)
+                image.fillRect(x: Int(x.rounded()), y: Int(min(y, base).rounded()), width: Int(L.barWidth.rounded()),
+                               height: Int(abs(base - y).rounded()), seriesPalette[m % seriesPalette.count])
+            }
+        }
+        drawLine(&image, L.left, L.bottom, L.right, L.bottom, RGB(0, 0, 0))
+        drawLine(&image, L.left, L.top, L.left, L.bottom, RGB(0, 0, 0))
+        for m in methods.indices {
+            image.fillRect(x: Int(L.right + 14), y: Int(L.top) + m * 18, width: 14, height: 12, seriesPalette[m % seriesPalette.count])
+        }
+        return image
+    }
+}
+
+extension DecodedGrid {
+    /// The grid without text: each cell's shading inside grey rules, at the SVG's geometry.
+    public func rasterise() throws -> Image {
+        try validate()
+        let f = frame
+        var image = Image(width: Int(f.width.rounded()), height: Int(f.height.rounded()))
+        let w = Int(cellWidth.rounded()), h = Int(cellHeight.rounded())
+        let x0 = Int(f.left.rounded()), y0 = Int(f.top.rounded())
+        for (r, row) in cells.enumerated() {
+            for (c, entry) in row.enumerated() {
+                let x = x0 + c * w, y = y0 + r * h
+                image.fillRect(x: x, y: y, width: w + 1, height: h + 1, RGB(170, 170, 170))
+                image.fillRect(x: x + 1, y: y + 1, width: w - 1, height: h - 1, entry.fill ?? RGB(255, 255, 255))
+            }
+        }
+        return image
     }
 }

@@ -14,6 +14,13 @@ import Testing
         #expect(s.colour(.nan) == RGB(255, 255, 255))     // NaN sits at the middle
     }
 
+    @Test func nanColourMarksMissingCells() throws {
+        var h = HeatMap(title: "t", matrix: try Matrix(rows: 1, columns: 3, values: [0, .nan, 1]), scale: .sequential(low: 0, high: 1))
+        #expect(h.runs(row: 0).map(\.colour) == [RGB(255, 255, 255), RGB(132, 152, 181), RGB(8, 48, 107)])   // NaN → the middle
+        h.nanColour = RGB(220, 220, 220)
+        #expect(h.runs(row: 0).map(\.colour) == [RGB(255, 255, 255), RGB(220, 220, 220), RGB(8, 48, 107)])
+    }
+
     @Test func sequentialEndpoints() {
         let s = ColourScale.sequential(low: 0, high: 1)
         #expect(s.colour(0) == RGB(255, 255, 255))

@@ -50,4 +50,34 @@ import Testing
         #expect(end == seriesPalette[0])
         #expect(encodePNG(img) == encodePNG(try chart.rasterise()))
     }
+
+    @Test func barChartRaster() throws {
+        let chart = BarChart(title: "acc", yLabel: "a", groups: ["g1", "g2"], methods: ["m1", "m2"], values: [[1, 0.5], [nil, 0]], yRange: 0...1)
+        let img = try chart.rasterise()
+        #expect(img.width == 640 && img.height == 400)
+        let L = BarChartLayout(chart)
+        // Inside the first bar (value 1): the first palette colour; above the half bar: background.
+        let x1 = Int(L.barX(group: 0, method: 0) + L.barWidth / 2), x2 = Int(L.barX(group: 0, method: 1) + L.barWidth / 2)
+        #expect(img.pixel(x1, Int(L.py(0.9))) == seriesPalette[0])
+        #expect(img.pixel(x2, Int(L.py(0.4))) == seriesPalette[1])
+        #expect(img.pixel(x2, Int(L.py(0.7))) == RGB(255, 255, 255))
+        // The missing bar leaves background.
+        #expect(img.pixel(Int(L.barX(group: 1, method: 0) + L.barWidth / 2), Int(L.py(0.5))) == RGB(255, 255, 255))
+        let bad = BarChart(title: "b", yLabel: "", groups: ["a"], methods: ["x", "y"], values: [[1]])
+        #expect(throws: ChartError.self) { try bad.rasterise() }
+    }
+
+    @Test func decodedGridRaster() throws {
+        let grid = DecodedGrid(title: "t", tokens: ["a", "b"], variables: ["v"],
+                               cells: [[.init("1", fill: DecodedGrid.agree), .init("2", fill: DecodedGrid.disagree)]])
+        let img = try grid.rasterise()
+        let f = grid.frame
+        #expect(img.width == Int(f.width.rounded()) && img.height == Int(f.height.rounded()))
+        let y = Int(f.top) + 10
+        #expect(img.pixel(Int(f.left) + 20, y) == DecodedGrid.agree)
+        #expect(img.pixel(Int(f.left) + 56 + 20, y) == DecodedGrid.disagree)
+        #expect(img.pixel(Int(f.left) + 56, y) == RGB(170, 170, 170))     // the rule between cells
+        let bad = DecodedGrid(title: "t", tokens: ["a"], variables: ["v"], cells: [[]])
+        #expect(throws: ChartError.self) { try bad.rasterise() }
+    }
 }

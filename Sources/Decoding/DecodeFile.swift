@@ -1,0 +1,170 @@
+// decode.json ("format": "graft-decode", version 1; schema in docs/report.md): the decoded
+// tables of the chosen inputs and the per-variable, per-layer decoding accuracy of the model
+// and of the least-squares control. Also the task-data rows decode reads (test/train.jsonl).
+import Foundation
+import Support
+
+public struct DecodedExample: Codable, Sendable, Equatable {
+    public var prompt: String
+    /// LM token strings, one per position.
+    public var tokens: [String]
+    /// The LM residual decoded (0...k).
+    public var layer: Int
+    public var variables: [String]
+    /// Decoded values [position][variable].
+    public var table: [[String]]
+    /// The compiled model's values at the aligned positions, same shape; "" where it has none
+    /// (all of the variable's dimensions tie: not written yet at this layer).
+    public var truth: [[String]]
+
+    public init(prompt: String, tokens: [String], layer: Int, variables: [String], table: [[String]], truth: [[String]]) {
+        self.prompt = prompt; self.tokens = tokens; self.layer = layer; self.variables = variables
+        self.table = table; self.truth = truth
+    }
+}
+
+/// A part that may not have run: its value, or the reason why not (`{"not_run": reason}`).
+public enum Part<T: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
+    case value(T)
+    case notRun(String)
+
+    struct Reason: Codable { var not_run: String }
+
+    public init(from decoder: Decoder) throws {
+        if let r = try? Reason(from: decoder) { self = .notRun(r.not_run); return }
+        self = .value(try T(from: decoder))
+    }
+    public func encode(to encoder: Encoder) throws {
+        switch self {
+        case .value(let v): try v.encode(to: encoder)
+        case .notRun(let r): try Reason(not_run: r).encode(to: encoder)
+        }
+    }
+    public var value: T? { if case .value(let v) = self { return v }; return nil }
+}
+
+/// Decoding accuracy: variable → fraction per aligned layer 0...k (constant variables omitted);
+/// null at layers where the compiled model has not written the variable yet.
+public typealias LayerAccuracy = [String: [Double?]]
+
+public struct DecodeSummary: Codable, Sendable, Equatable {
+    public var format = DecodeSummary.format
+    public var version = 1
+    public var task: String
+    public var method: String
+    public var profile: String
+    public var examples: [DecodedExample]
+    public var accuracy: Part<LayerAccuracy>
+    /// The baseline with a least-squares adapter; nil (absent) when no baseline was given.
+    public var control: Part<LayerAccuracy>?
+    /// How many held-out examples / LM positions the accuracies count.
+    public var scored: Scored?
+    public var wall_seconds: [String: Double]
+
+    public struct Scored: Codable, Sendable, Equatable {
+        public var examples: Int
+        public var positions: Int
+        public var fit_examples: Int?
+        public var fit_rows: Int?
+        public var ridge: Double?
+        /// Rows passed over because their compiled input exceeds the compiled model's max_seq_len.
+        public var too_long: Int?
+        public var fit_too_long: Int?
+        public init(examples: Int, positions: Int, fit_examples: Int? = nil, fit_rows: Int? = nil, ridge: Double? = nil,
+                    too_long: Int? = nil, fit_too_long: Int? = nil) {
+            self.examples = examples; self.positions = positions
+            self.fit_examples = fit_examples; self.fit_rows = fit_rows; self.ridge = ridge
+            self.too_long = too_long; self.fit_too_long = fit_too_long
+        }
+    }
+
+    public static let format = "graft-decode"
+
+    public init(task: String, method: String, profile: String, examples: [DecodedExample], accuracy: Part<LayerAccuracy>,
+                control: Part<LayerAccuracy>?, scored: Scored?, wallSeconds: [String: Double]) {
+        self.task = task; self.method = method; self.profile = profile; self.examples = examples
+        self.accuracy = accuracy; self.control = control; self.scored = scored; wall_seconds = wallSeconds
+    }
+
+    /// Sorted-key JSON; the same summary gives the same bytes.
+    public func json() throws -> Data {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return try e.encode(self) + Data("\n".utf8)
+    }
+
+    /// Headline numbers for the pipeline lock ($GRAFT_METRICS): mean accuracy over variables at
+    /// the last aligned layer, for the model and the control, when they ran.
+    public var headlineMetrics: [String: Double] {
+        var out: [String: Double] = [:]
+        for (name, part) in [("decode_accuracy_last_layer", Optional(accuracy)), ("control_accuracy_last_layer", control)] {
+            guard case .value(let acc)? = part, !acc.isEmpty else { continue }
+            let last = acc.values.compactMap { $0.last ?? nil }
+            if !last.isEmpty { out[name] = last.reduce(0, +) / Double(last.count) }
+        }
+        return out
+    }
+
+    public static func read(_ path: String) throws -> DecodeSummary {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DecodeError("cannot read \(path); it is made by the decode stage")
+        }
+        let s: DecodeSummary
+        do { s = try JSONDecoder().decode(DecodeSummary.self, from: data) } catch {
+            throw DecodeError("\(path): not a readable graft-decode file (\(error))")
+        }
+        guard s.format == format, s.version == 1 else {
+            throw DecodeError("\(path): format \(s.format) version \(s.version), expected \(format) version 1; rerun the decode stage")
+        }
+        return s
+    }
+}
+
+/// One row of a task data file (generate-data's JSON Lines).
+public struct TaskRow: Decodable, Sendable, Equatable {
+    public var prompt: String
+    public var label: String
+    public var lm_tokens: [Int]
+    public var compiled_tokens: [String]
+    public var lm_to_compiled: [Int]
+}
+
+/// The first `limit` rows of a task data file; a row without the compiled fields is an error
+/// naming the line (the file was made without `--model`).
+public func readTaskRows(_ path: String, limit: Int) throws -> [TaskRow] {
+    try readTaskRows(path, limit: limit, accept: { _ in true }).rows
+}
+
+/// The first `limit` rows that `accept` takes, and how many rows it refused on the way; lines
+/// after the last row needed are not parsed.
+public func readTaskRows(_ path: String, limit: Int, accept: (TaskRow) -> Bool) throws -> (rows: [TaskRow], refused: Int) {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw DecodeError("cannot read \(path); it is made by generate-data task (with --model)")
+    }
+    var rows: [TaskRow] = []
+    var refused = 0
+    var lineNumber = 0
+    for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
+        lineNumber += 1
+        if rows.count >= limit { break }
+        let row: TaskRow
+        do { row = try JSONDecoder().decode(TaskRow.self, from: Data(line)) } catch {
+            throw DecodeError("\(path):\(lineNumber): not a task row with lm_tokens, compiled_tokens and lm_to_compiled (\(error)); regenerate it with generate-data task --model default")
+        }
+        guard row.lm_to_compiled.count == row.lm_tokens.count, !row.lm_tokens.isEmpty,
+              row.lm_to_compiled.allSatisfy({ $0 >= 1 && $0 < row.compiled_tokens.count }) else {
+            throw DecodeError("\(path):\(lineNumber): lm_to_compiled (\(row.lm_to_compiled.count) entries) must map each of the \(row.lm_tokens.count) LM tokens to a compiled position 1..<\(row.compiled_tokens.count)")
+        }
+        if accept(row) { rows.append(row) } else { refused += 1 }
+    }
+    guard !rows.isEmpty else { throw DecodeError("\(path): no usable rows (\(refused) refused)") }
+    return (rows, refused)
+}
+
+/// Writes headline metrics where the pipeline runner asks for them ($GRAFT_METRICS), if it does.
+public func writeHeadlineMetrics(_ metrics: [String: Double], environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    guard let path = environment["GRAFT_METRICS"], !path.isEmpty else { return }
+    let e = JSONEncoder()
+    e.outputFormatting = [.sortedKeys]
+    try writeFileAtomically(path, bytes: [UInt8](try e.encode(metrics.filter { $0.value.isFinite })))
+}
