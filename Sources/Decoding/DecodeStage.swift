@@ -110,7 +110,9 @@ public func runDecode(_ o: DecodeOptions, log: (String) -> Void = { _ in }) thro
     // The decoded inputs: given prompts, then rows from the test file.
     var inputs: [(prompt: String, example: AlignedExample)] = []
     for p in o.prompts {
-        let c = translator.compiledInput(for: p, tokenizer: tokenizer)
+        // The prompt plus the space that starts every answer: with SmolLM2 that lone space is where
+        // sum's and count's answer anchor sits (Tasks' alignment), so final_result is decoded there.
+        let c = try translator.compiledInput(for: Example(prompt: p, label: ""), tokenizer: tokenizer)
         inputs.append((p, try AlignedExample(TaskRow(prompt: p, label: "", lm_tokens: c.lmTokens, compiled_tokens: c.compiledTokens,
                                                      lm_to_compiled: c.lmToCompiled), model: compiled, line: "prompt \(p.debugDescription): ")))
     }

@@ -34,9 +34,12 @@ public struct Image: Sendable, Equatable {
         set(x, y, mix(pixel(x, y), c, min(1, alpha)))
     }
 
+    /// Fills a rectangle, clipped to the image (a rectangle wholly outside draws nothing).
     public mutating func fillRect(x: Int, y: Int, width w: Int, height h: Int, _ c: RGB) {
-        for yy in max(0, y)..<min(height, y + h) where w > 0 {
-            for xx in max(0, x)..<min(width, x + w) { set(xx, yy, c) }
+        let y0 = max(0, y), y1 = min(height, y + h), x0 = max(0, x), x1 = min(width, x + w)
+        guard y0 < y1, x0 < x1 else { return }
+        for yy in y0..<y1 {
+            for xx in x0..<x1 { set(xx, yy, c) }
         }
     }
 

@@ -5,6 +5,7 @@ import ArgumentParser
 import Decoding
 import Foundation
 import Tasks
+import Tensor
 
 struct Decode: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,13 +28,17 @@ struct Decode: ParsableCommand {
     @Option(help: "How many --train rows to fit on (default: by profile).") var fitExamples: Int?
     @Option(help: "Baseline weights: the control, scored with a least-squares adapter.") var baselineWeights: String?
     @Option(help: "Ridge, relative to the mean diagonal of the centred Gram matrix.") var ridge = 1e-3
+    @Option(help: "Threads for OpenBLAS and graft's loops.") var threads = 2
     @Option(help: "decode.json to write.") var out: String
     @Option(help: "Tar of the figures (example-<i>-raw/adapted/table .svg/.png) to write.") var outFigures: String
 
     func run() throws {
         guard let task = TaskKind(rawValue: task) else { throw ValidationError("--task must be dyck, count or sum, got \(task)") }
         guard let profile = DataProfile(rawValue: profile) else { throw ValidationError("--profile must be smoke, default or paper") }
+        guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1") }
+        Threads.set(threads)
         var o = DecodeOptions(task: task, method: method, profile: profile, compiled: compiled, out: out, outFigures: outFigures)
+        o.root = ProcessInfo.processInfo.environment["GRAFT_ROOT"] ?? "."
         o.model = model; o.weights = weights; o.adapter = adapter; o.layer = layer; o.test = test; o.train = train
         o.baselineWeights = baselineWeights; o.ridge = ridge; o.promptsFromTest = promptsFromTest
         if !prompt.isEmpty { o.prompts = prompt }
