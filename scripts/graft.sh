@@ -42,6 +42,10 @@ swift build -c release
 
 case "$mode" in
   main) log "running the pipeline"; exec .build/release/pipeline run ;;
-  test) log "running the tests (release build)"; exec swift test -c release ;;
+  test)
+    log "running the tests (release build)"
+    swift test -c release
+    log "running the whole DAG with the smoke profile (scratch store) and checking the report"
+    exec bash scripts/smoke.sh ;;
   install) ;;
 esac

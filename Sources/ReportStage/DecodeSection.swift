@@ -16,13 +16,19 @@ extension ReportInputs {
             for p in e.tokens.indices {
                 let value = e.table[p][v], truth = p < e.truth.count ? e.truth[p][v] : "?"
                 if value == truth { agree += 1 }
-                row.append(.text(value == truth ? value : "\(value) (compiled: \(truth))"))
+                row.append(.text(value == truth ? shown(value) : "\(shown(value)) (compiled: \(shown(truth)))"))
             }
             rows.append(row)
         }
         let total = e.variables.count * e.tokens.count
         return Table(title: "\(k) input \(i): \(e.prompt.debugDescription), decoded from residual \(e.layer); \(agree)/\(total) cells match the compiled model",
                      columns: columns, rows: rows)
+    }
+
+    /// A decoded value as a table cell: a space token is "␣"; an empty value (the compiled model
+    /// has not written the variable at this position yet) is "—".
+    func shown(_ value: String) -> String {
+        value.isEmpty ? "—" : value.replacingOccurrences(of: " ", with: "␣")
     }
 
     public func decodeBlocks(_ figures: inout FigureSet) throws -> [Block] {
