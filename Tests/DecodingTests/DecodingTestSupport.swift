@@ -57,11 +57,15 @@ func tinyGPT2Folder(layers: Int = 4, seed: UInt64 = 7) throws -> String {
     return d
 }
 
-/// Task rows (as generate-data writes them) for `texts`, aligned with `tokenizer`.
+/// Task rows (as generate-data writes them) for `texts`, each LM token mapped through the Dyck
+/// translator's table (these free-form texts have no fixed question, so the prompt-prefix and
+/// anchor rules of `compiledInput(for:)` do not apply).
 func taskRowsJSONL(_ texts: [String], tokenizer: some TextTokenizer) throws -> String {
     let translator = try TokenTranslator(task: .dyck, tokenizer: tokenizer)
     return texts.map { text in
-        let c = translator.compiledInput(for: text, tokenizer: tokenizer)
+        let ids = tokenizer.encode(text)
+        let c = CompiledInput(lmTokens: ids, compiledTokens: ["bos"] + ids.map { translator.table[$0] ?? translator.filler },
+                              lmToCompiled: ids.indices.map { $0 + 1 }, promptTokens: ids.count)
         return jsonLine(Example(prompt: text, label: ""), compiled: c)
     }.joined()
 }
