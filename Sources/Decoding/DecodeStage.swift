@@ -110,9 +110,7 @@ public func runDecode(_ o: DecodeOptions, log: (String) -> Void = { _ in }) thro
     // The decoded inputs: given prompts, then rows from the test file.
     var inputs: [(prompt: String, example: AlignedExample)] = []
     for p in o.prompts {
-        // The prompt plus the space that starts every answer: with SmolLM2 that lone space is where
-        // sum's and count's answer anchor sits (Tasks' alignment), so final_result is decoded there.
-        let c = try translator.compiledInput(for: Example(prompt: p, label: ""), tokenizer: tokenizer)
+        let c = try decodeInput(p, task: o.task, translator: translator, tokenizer: tokenizer)
         inputs.append((p, try AlignedExample(TaskRow(prompt: p, label: "", lm_tokens: c.lmTokens, compiled_tokens: c.compiledTokens,
                                                      lm_to_compiled: c.lmToCompiled), model: compiled, line: "prompt \(p.debugDescription): ")))
     }
@@ -183,4 +181,24 @@ public func runDecode(_ o: DecodeOptions, log: (String) -> Void = { _ in }) thro
 public func alignedExamples(_ path: String, limit: Int, model: CompiledModel) throws -> (examples: [AlignedExample], tooLong: Int) {
     let (rows, tooLong) = try readTaskRows(path, limit: limit) { $0.compiled_tokens.count - 1 <= model.maxSeqLen }
     return (try rows.map { try AlignedExample($0, model: model, line: "\(path): ") }, tooLong)
+}
+
+/// The compiled input of a prompt to decode. A task prompt (it starts with the task's fixed
+/// question) is aligned as generate-data aligns it: Dyck's prompt alone (its answer is one token,
+/// predicted at `compute`); sum's and count's prompt plus the space that starts every answer,
+/// because with SmolLM2 that lone space carries the answer anchor, so final_result is decoded
+/// there. Any other text is mapped token by token through the translator's table.
+func decodeInput(_ p: String, task: TaskKind, translator: TokenTranslator, tokenizer: some TextTokenizer) throws -> CompiledInput {
+    if p.hasPrefix(fixedPromptPrefix(task)) {
+        if TokenTranslator.answerAnchor(task) != nil {
+            return try translator.compiledInput(for: Example(prompt: p, label: ""), tokenizer: tokenizer)
+        }
+        let full = try translator.compiledInput(for: Example(prompt: p, label: "yes"), tokenizer: tokenizer)
+        let n = full.promptTokens
+        return CompiledInput(lmTokens: Array(full.lmTokens[..<n]), compiledTokens: Array(full.compiledTokens[...n]),
+                             lmToCompiled: Array(full.lmToCompiled[..<n]), promptTokens: n)
+    }
+    let ids = tokenizer.encode(p)
+    return CompiledInput(lmTokens: ids, compiledTokens: ["bos"] + ids.map { translator.table[$0] ?? translator.filler },
+                         lmToCompiled: ids.indices.map { $0 + 1 }, promptTokens: ids.count)
 }
