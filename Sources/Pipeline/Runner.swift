@@ -224,14 +224,18 @@ final class RunControl: @unchecked Sendable {
         }
     }
 
-    /// Forwards `sig` to every running stage; stages that ignore it are killed after 10 s.
+    /// Seconds a stage has, after the forwarded signal, to stop cleanly (distill writes a
+    /// checkpoint of ≈1.6 GB for the default model) before it is killed.
+    static let stopGraceSeconds = 120.0
+
+    /// Forwards `sig` to every running stage; stages still running after `stopGraceSeconds` are killed.
     func cancel(_ sig: Int32) {
         condition.lock()
         if cancelSignal == nil { cancelSignal = sig }
         let running = Array(children.values)
         condition.unlock()
         for c in running { c.signal(sig) }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 10) { [self] in
+        DispatchQueue.global().asyncAfter(deadline: .now() + Self.stopGraceSeconds) { [self] in
             condition.lock(); let left = Array(children.values); condition.unlock()
             for c in left { c.signal(SIGKILL) }
         }
