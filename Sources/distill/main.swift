@@ -17,7 +17,7 @@ struct Distill: ParsableCommand {
         discussion: """
             Loss (injection): α·CE(answer tokens) + β·Σ_i (1 − cos(adapter(h_i), c_i)), i = 0…k, + γ·KL(frozen ‖ student) on \
             general text, with detach-and-roll at the output of block k. Baseline: α·CE + γ·KL, no adapter, no intervention.
-            Profiles: smoke (CI), default (2-core CPU, about ten minutes a run), paper (METHOD §3.3). Each value can be overridden.
+            Profiles: smoke (CI), default (2-core CPU, about eight minutes a run), paper (METHOD §3.3). Each value can be overridden.
             Checkpoints go to --checkpoint-dir (under `pipeline`: $GRAFT_CHECKPOINTS); rerunning resumes from the last one \
             and gives the same bytes as an uninterrupted run. Ctrl-C writes a checkpoint and exits 130.
             """)
