@@ -113,7 +113,7 @@ public final class LogitHead {
     public func argmax(_ forward: ForwardOutput, positions: [Int]) -> [Int] {
         let v = model.config.vocabSize
         let l = logits(forward, positions: positions)
-        return positions.indices.map { argmax(l + $0 * v, v) }
+        return positions.indices.map { Tensor.argmax(l + $0 * v, v) }
     }
 }
 
