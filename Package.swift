@@ -74,7 +74,7 @@ let package = Package(
         .executableTarget(name: "generate-data", dependencies: ["Tasks", "Support", argumentParser]),
         .executableTarget(name: "compile-rasp", dependencies: ["Compiler", "CompiledModelFile", "RASP", "SafeTensors", "Support", argumentParser]),
         .executableTarget(name: "distill", dependencies: ["Injection", "Tasks", "Tensor", argumentParser]),
-        .executableTarget(name: "evaluate", dependencies: ["Evaluation", "Tasks", "Tensor", "Support", argumentParser]),
+        .executableTarget(name: "evaluate", dependencies: ["Evaluation", "LM", "Tasks", "Tensor", "Support", argumentParser]),
         .executableTarget(name: "decode", dependencies: ["Decoding", "Tasks", "Support", "Tensor", argumentParser]),
         .executableTarget(name: "report", dependencies: ["ReportStage", "Reporting", "Decoding", argumentParser]),
         .executableTarget(name: "graft-lm", dependencies: ["LM", "Engine", "Tensor", "Support", argumentParser]),

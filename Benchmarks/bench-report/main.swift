@@ -32,7 +32,7 @@ let heat = HeatMap(title: "residual stream, layer 12", matrix: try Matrix(rows: 
 let heatSVG = try timed("heat map 64×1280 → SVG") { try heat.svg() }
 try write("heatmap.svg", Array(heatSVG.utf8))
 let heatImage = try timed("heat map 64×1280 → raster (1×4 px per cell)") { try heat.rasterise(pixelWidth: 1, pixelHeight: 4) }
-let heatPNG = timed("raster 1280×256 → PNG") { encodePNG(heatImage) }
+let heatPNG = timed("raster \(heatImage.width)×\(heatImage.height) (grid 1280×256 + labels) → PNG") { encodePNG(heatImage) }
 try write("heatmap.png", heatPNG)
 
 let curve = LineChart(title: "accuracy vs noise", xLabel: "noise σ", yLabel: "accuracy", series: (0..<3).map { k in

@@ -2,7 +2,8 @@
 // heat map (positions × D), the adapted residual (positions × C), and the decoded table
 // (variables × positions, green where it matches the compiled model, red where not, white
 // where the compiled model has no value),
-// each as SVG and PNG, named example-<i>-raw / -adapted / -table.
+// each as SVG and PNG, named example-<i>-raw / -adapted / -table. The PNG heat maps give each
+// position 10 pixel rows so its token label (8-pixel font) fits its row with a pixel to spare.
 import Reporting
 
 /// Display form of an LM token: a newline shown as ⏎, other text as is.
@@ -57,9 +58,9 @@ public func decodeFigures(index i: Int, example e: DecodedExample, raw: [Float],
     let name = "example-\(i)"
     return [
         BundleFile("\(name)-raw.svg", Array(try rawMap.svg().utf8)),
-        BundleFile("\(name)-raw.png", encodePNG(try rawMap.rasterise(pixelWidth: 1, pixelHeight: 8))),
+        BundleFile("\(name)-raw.png", encodePNG(try rawMap.rasterise(pixelWidth: 1, pixelHeight: 10))),
         BundleFile("\(name)-adapted.svg", Array(try adaptedMap.svg().utf8)),
-        BundleFile("\(name)-adapted.png", encodePNG(try adaptedMap.rasterise(pixelWidth: 1, pixelHeight: 8))),
+        BundleFile("\(name)-adapted.png", encodePNG(try adaptedMap.rasterise(pixelWidth: 1, pixelHeight: 10))),
         BundleFile("\(name)-table.svg", Array(try grid.svg().utf8)),
         BundleFile("\(name)-table.png", encodePNG(try grid.rasterise())),
     ]

@@ -6,6 +6,7 @@
 import Foundation
 import LM
 import Support
+import Tensor
 import Tasks
 
 public struct PerplexityResult: Sendable, Equatable {
@@ -38,8 +39,7 @@ func sequenceCE(_ logits: UnsafePointer<Float>, ids: ArraySlice<Int32>, vocab v:
     let ids = Array(ids)
     for t in 0..<(ids.count - 1) {
         let row = logits + t * v
-        var m = row[0]
-        for j in 1..<v where row[j] > m { m = row[j] }
+        let m = maximum(row, v)
         var s = 0.0
         for j in 0..<v { s += exp(Double(row[j] - m)) }
         total += (Double(m) + log(s)) - Double(row[Int(ids[t + 1])])

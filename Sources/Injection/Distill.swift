@@ -158,14 +158,17 @@ func settingsJSON(_ s: DistillSettings) throws -> JSONValue {
     return try parseJSON(bytes: [UInt8](try e.encode(s)))
 }
 
-/// SHA-256 over the settings and the input files' names and sizes: a checkpoint is only resumed by the same run.
+/// SHA-256 over the settings, task, method, model and the content of every input file: a
+/// checkpoint is only resumed by the same run, also when distill is run by hand.
 func runIdentity(_ job: DistillJob) throws -> String {
     var h = SHA256()
     h.update(data: try CanonicalJSON.encode(try settingsJSON(job.settings)))
     for part in [job.task.rawValue, job.method.rawValue, job.model] { h.update(data: Array(part.utf8)); h.update(data: [0]) }
     for f in [job.compiled, job.train, job.documents] {
-        let size = (try? FileManager.default.attributesOfItem(atPath: f)[.size] as? Int) ?? -1
-        h.update(data: Array("\(size)".utf8)); h.update(data: [0])
+        guard let file = FileHandle(forReadingAtPath: f) else { throw InjectionError("cannot read \(f) (needed to identify the run)") }
+        defer { try? file.close() }
+        while let chunk = try file.read(upToCount: 1 << 22), !chunk.isEmpty { h.update(data: chunk) }
+        h.update(data: [0])
     }
     return h.finalize().map { String(format: "%02x", $0) }.joined()
 }

@@ -161,10 +161,7 @@ func argmaxAgreement(_ logits: UnsafePointer<Float>, _ targets: UnsafePointer<In
     var correct = 0, total = 0
     for r in 0..<n where targets[r] >= 0 {
         total += 1
-        let x = logits + r * v
-        var best = 0
-        for j in 1..<v where x[j] > x[best] { best = j }
-        if best == Int(targets[r]) { correct += 1 }
+        if argmax(logits + r * v, v) == Int(targets[r]) { correct += 1 }
     }
     return (correct, total)
 }

@@ -106,23 +106,19 @@ public struct CompiledTeacher: Sendable {
 
     /// Assembles a batch; `withTargets` false skips the compiled forward (the baseline).
     public func batch(_ records: [TaskRecord], pad: Int32, withTargets: Bool) throws -> TaskBatch {
-        let b = records.count, t = records.map(\.lmTokens.count).max()!, n = b * t, c = width
-        var tokens = [Int32](repeating: pad, count: n)
-        var targets = [Int32](repeating: -1, count: n)
-        var aligned = [Bool](repeating: false, count: n)
-        var compiled = withTargets ? [[Float]](repeating: [Float](repeating: 0, count: n * c), count: layers + 1) : []
+        var batch = CompiledTeacher.plainBatch(records, pad: pad)
+        guard withTargets else { return batch }
+        let n = batch.b * batch.t, c = width
+        var compiled = [[Float]](repeating: [Float](repeating: 0, count: n * c), count: layers + 1)
         for (row, r) in records.enumerated() {
-            let base = row * t
-            for (p, id) in r.lmTokens.enumerated() { tokens[base + p] = id }
-            for p in (r.promptTokens - 1)..<(r.lmTokens.count - 1) { targets[base + p] = r.lmTokens[p + 1] }
-            guard withTargets else { continue }
+            let base = row * batch.t
             let res = try residuals(r)
             let positions = res[0].count / c
             for (p, cp) in r.lmToCompiled.enumerated() where cp >= 0 {
                 guard cp < positions else {
                     throw InjectionError("example maps LM position \(p) to compiled position \(cp), but the compiled input has \(positions) positions")
                 }
-                aligned[base + p] = true
+                batch.aligned[base + p] = true
                 for i in 0...layers {
                     res[i].withUnsafeBufferPointer { src in
                         compiled[i].withUnsafeMutableBufferPointer { dst in
@@ -132,6 +128,19 @@ public struct CompiledTeacher: Sendable {
                 }
             }
         }
-        return TaskBatch(b: b, t: t, tokens: tokens, targets: targets, aligned: aligned, compiled: compiled)
+        batch.compiled = compiled
+        return batch
+    }
+
+    /// Tokens and answer targets only (no compiled forward): the baseline's batches and the
+    /// shared start of `batch`.
+    public static func plainBatch(_ records: [TaskRecord], pad: Int32) -> TaskBatch {
+        let b = records.count, t = records.map(\.lmTokens.count).max()!
+        var tokens = [Int32](repeating: pad, count: b * t), targets = [Int32](repeating: -1, count: b * t)
+        for (row, r) in records.enumerated() {
+            for (p, id) in r.lmTokens.enumerated() { tokens[row * t + p] = id }
+            for p in (r.promptTokens - 1)..<(r.lmTokens.count - 1) { targets[row * t + p] = r.lmTokens[p + 1] }
+        }
+        return TaskBatch(b: b, t: t, tokens: tokens, targets: targets, aligned: [Bool](repeating: false, count: b * t), compiled: [])
     }
 }

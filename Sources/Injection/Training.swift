@@ -239,38 +239,12 @@ func allFinite(_ b: FloatBuffer) -> Bool {
     return ok
 }
 
-extension CompiledTeacher {
-    /// A batch without compiled targets (the baseline needs no compiled model).
-    static func plainBatch(_ records: [TaskRecord], pad: Int32) -> TaskBatch {
-        let b = records.count, t = records.map(\.lmTokens.count).max()!
-        var tokens = [Int32](repeating: pad, count: b * t), targets = [Int32](repeating: -1, count: b * t)
-        for (row, r) in records.enumerated() {
-            for (p, id) in r.lmTokens.enumerated() { tokens[row * t + p] = id }
-            for p in (r.promptTokens - 1)..<(r.lmTokens.count - 1) { targets[row * t + p] = r.lmTokens[p + 1] }
-        }
-        return TaskBatch(b: b, t: t, tokens: tokens, targets: targets, aligned: [Bool](repeating: false, count: b * t), compiled: [])
-    }
-}
-
-/// Fraction of records whose every answer token is the argmax at its predicting position.
+/// Fraction of records whose every answer token is the model's greedy choice: evaluate's exact
+/// match (LM's `scoreAnswers`, teacher-forced and batched), so the validation curve and the test
+/// accuracy are one measurement.
 public func exactMatchAccuracy(_ model: TransformerLM, _ records: [TaskRecord], pad: Int32, batch: Int) throws -> Double {
     guard !records.isEmpty else { return 0 }
-    var correct = 0
-    let v = model.config.vocabSize
-    for start in stride(from: 0, to: records.count, by: batch) {
-        let chunk = Array(records[start..<min(start + batch, records.count)])
-        let b = CompiledTeacher.plainBatch(chunk, pad: pad)
-        let f = try model.forward(b.tokens, batch: b.b, seq: b.t, options: ForwardOptions(training: false))
-        for row in 0..<b.b {
-            var ok = true
-            for p in 0..<b.t where b.targets[row * b.t + p] >= 0 {
-                let x = f.logits + (row * b.t + p) * v
-                var best = 0
-                for j in 1..<v where x[j] > x[best] { best = j }
-                if best != Int(b.targets[row * b.t + p]) { ok = false; break }
-            }
-            if ok { correct += 1 }
-        }
-    }
-    return Double(correct) / Double(records.count)
+    let cases = records.map { AnswerCase(prompt: Array($0.lmTokens[..<$0.promptTokens]), answer: Array($0.lmTokens[$0.promptTokens...])) }
+    let correct = try scoreAnswers(model, cases, shape: BatchShape(rows: batch, tokens: .max), pad: pad)
+    return Double(correct.filter { $0 }.count) / Double(records.count)
 }

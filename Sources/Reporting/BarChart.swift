@@ -18,7 +18,8 @@ public struct BarChart: Sendable, Equatable {
         self.values = values; self.yRange = yRange
     }
 
-    public func svg() throws -> String {
+    /// Checks shapes, values and size (the SVG and the rasteriser both start here).
+    public func validate() throws {
         guard !groups.isEmpty, !methods.isEmpty else {
             throw ChartError(message: "bar chart \"\(title)\": needs at least one group and one method (got \(groups.count), \(methods.count))")
         }
@@ -32,38 +33,28 @@ public struct BarChart: Sendable, Equatable {
         guard width >= 300, height >= 150, yRange.map({ $0.upperBound > $0.lowerBound }) ?? true else {
             throw ChartError(message: "bar chart \"\(title)\": size \(width)×\(height) must be at least 300×150 and yRange non-empty (got \(String(describing: yRange)))")
         }
+    }
+
+    public func svg() throws -> String {
+        try validate()
         let L = BarChartLayout(self)
-        let (lo, hi, ticks, left, right, top, bottom) = (L.lo, L.hi, L.ticks, L.left, L.right, L.top, L.bottom)
-        func py(_ v: Double) -> Double { L.py(v) }
         var doc = SVGDocument(width: width, height: height)
         doc.rect(x: 0, y: 0, width: width, height: height, fill: RGB(255, 255, 255))
-        doc.text(title, x: width / 2, y: 20, size: 14, anchor: "middle")
-        let step = ticks.count > 1 ? ticks[1] - ticks[0] : 1
-        for t in ticks {
-            doc.line(x1: left, y1: py(t), x2: right, y2: py(t), stroke: RGB(221, 221, 221))
-            doc.text(tickLabel(t, step: step), x: left - 6, y: py(t) + 4, anchor: "end")
-        }
-        let groupWidth = L.groupWidth, barWidth = L.barWidth
-        for (g, name) in groups.enumerated() {
+        for t in L.ticks { doc.line(x1: L.left, y1: L.py(t), x2: L.right, y2: L.py(t), stroke: RGB(221, 221, 221)) }
+        for g in groups.indices {
             for m in methods.indices {
-                let x = L.barX(group: g, method: m)
-                if let v = values[g][m] {
-                    let y = py(max(lo, min(hi, v))), base = py(max(lo, min(hi, 0)))
-                    doc.rect(x: x, y: min(y, base), width: barWidth, height: abs(base - y), fill: seriesPalette[m % seriesPalette.count])
-                } else {
-                    doc.text("n/a", x: x + barWidth / 2, y: bottom - 4, size: 9, anchor: "middle")
-                }
+                guard let v = values[g][m] else { continue }
+                let y = L.py(max(L.lo, min(L.hi, v))), base = L.py(max(L.lo, min(L.hi, 0)))
+                doc.rect(x: L.barX(group: g, method: m), y: min(y, base), width: L.barWidth, height: abs(base - y),
+                         fill: seriesPalette[m % seriesPalette.count])
             }
-            doc.text(name, x: left + (Double(g) + 0.5) * groupWidth, y: bottom + 18, anchor: "middle")
         }
-        doc.line(x1: left, y1: bottom, x2: right, y2: bottom, stroke: RGB(0, 0, 0))
-        doc.line(x1: left, y1: top, x2: left, y2: bottom, stroke: RGB(0, 0, 0))
-        doc.text(yLabel, x: 16, y: (top + bottom) / 2, anchor: "middle", rotate: -90)
-        for (m, name) in methods.enumerated() {
-            let ly = top + Double(m) * 18
-            doc.rect(x: right + 14, y: ly, width: 14, height: 12, fill: seriesPalette[m % seriesPalette.count])
-            doc.text(name, x: right + 34, y: ly + 10)
+        doc.line(x1: L.left, y1: L.bottom, x2: L.right, y2: L.bottom, stroke: RGB(0, 0, 0))
+        doc.line(x1: L.left, y1: L.top, x2: L.left, y2: L.bottom, stroke: RGB(0, 0, 0))
+        for m in methods.indices {
+            doc.rect(x: L.right + 14, y: L.legendY(m), width: 14, height: 12, fill: seriesPalette[m % seriesPalette.count])
         }
+        for t in L.texts(self) { doc.text(t) }
         return doc.render()
     }
 }
@@ -88,4 +79,23 @@ public struct BarChartLayout: Sendable {
 
     public func py(_ v: Double) -> Double { bottom - (v - lo) / (hi - lo) * (bottom - top) }
     public func barX(group g: Int, method m: Int) -> Double { left + Double(g) * groupWidth + groupWidth * 0.1 + Double(m) * barWidth }
+    /// The top of legend entry `m`'s swatch.
+    public func legendY(_ m: Int) -> Double { top + Double(m) * 18 }
+
+    /// Every label of the chart: title, tick labels, "n/a" over missing bars, group names,
+    /// the y-axis title and legend entries.
+    public func texts(_ chart: BarChart) -> [ChartText] {
+        var out = [ChartText(chart.title, x: chart.width / 2, y: 20, size: 14, anchor: .middle)]
+        let step = ticks.count > 1 ? ticks[1] - ticks[0] : 1
+        for t in ticks { out.append(ChartText(tickLabel(t, step: step), x: left - 6, y: py(t) + 4, anchor: .end)) }
+        for (g, name) in chart.groups.enumerated() {
+            for m in chart.methods.indices where chart.values[g][m] == nil {
+                out.append(ChartText("n/a", x: barX(group: g, method: m) + barWidth / 2, y: bottom - 4, size: 9, anchor: .middle))
+            }
+            out.append(ChartText(name, x: left + (Double(g) + 0.5) * groupWidth, y: bottom + 18, anchor: .middle, maxWidth: groupWidth))
+        }
+        out.append(ChartText(chart.yLabel, x: 16, y: (top + bottom) / 2, anchor: .middle, rotated: true))
+        for (m, name) in chart.methods.enumerated() { out.append(ChartText(name, x: right + 34, y: legendY(m) + 10)) }
+        return out
+    }
 }

@@ -22,10 +22,12 @@ public struct DecodedGrid: Sendable, Equatable {
     /// Standard shades for agreement and disagreement.
     public static let agree = RGB(199, 233, 192), disagree = RGB(252, 187, 161)
 
-    /// Where the cells start (left, top) and the whole figure's size, shared with the rasteriser.
+    /// Where the cells start (left, top) and the whole figure's size, shared with the rasteriser
+    /// (wide enough for the variable names at 7 units a character, and for the title at 8).
     public var frame: (left: Double, top: Double, width: Double, height: Double) {
         let left = 14 + 7 * Double(variables.map(\.count).max() ?? 0), top = 56.0
-        return (left, top, left + Double(tokens.count) * cellWidth + 10, top + Double(variables.count) * cellHeight + 10)
+        let width = max(left + Double(tokens.count) * cellWidth + 10, 12 + 8 * Double(title.count))
+        return (left, top, width, top + Double(variables.count) * cellHeight + 10)
     }
 
     public func validate() throws {
@@ -34,24 +36,36 @@ public struct DecodedGrid: Sendable, Equatable {
         }
     }
 
+    /// Every label: title, tokens over the columns, variable names, and each cell's value (the
+    /// raster cuts a token or value wider than its cell to end in '…').
+    public func texts() -> [ChartText] {
+        let (left, top, _, _) = frame
+        var out = [ChartText(title, x: 6, y: 20, size: 14)]
+        for (c, tok) in tokens.enumerated() {
+            out.append(ChartText(tok, x: left + (Double(c) + 0.5) * cellWidth, y: top - 8, anchor: .middle, maxWidth: cellWidth - 2))
+        }
+        for (r, name) in variables.enumerated() {
+            let y = top + Double(r) * cellHeight + cellHeight * 0.7
+            out.append(ChartText(name, x: left - 6, y: y, anchor: .end))
+            for (c, entry) in cells[r].enumerated() {
+                out.append(ChartText(entry.text, x: left + (Double(c) + 0.5) * cellWidth, y: y, size: 10, anchor: .middle, maxWidth: cellWidth - 4))
+            }
+        }
+        return out
+    }
+
     public func svg() throws -> String {
         try validate()
         let (left, top, width, height) = frame
         var doc = SVGDocument(width: width, height: height)
         doc.rect(x: 0, y: 0, width: width, height: height, fill: RGB(255, 255, 255))
-        doc.text(title, x: 6, y: 20, size: 14)
-        for (c, tok) in tokens.enumerated() {
-            doc.text(tok, x: left + (Double(c) + 0.5) * cellWidth, y: top - 8, anchor: "middle")
-        }
-        for (r, name) in variables.enumerated() {
-            let y = top + Double(r) * cellHeight
-            doc.text(name, x: left - 6, y: y + cellHeight * 0.7, anchor: "end")
-            for (c, entry) in cells[r].enumerated() {
-                let x = left + Double(c) * cellWidth
-                doc.rect(x: x, y: y, width: cellWidth, height: cellHeight, fill: entry.fill ?? RGB(255, 255, 255), stroke: RGB(170, 170, 170))
-                doc.text(entry.text, x: x + cellWidth / 2, y: y + cellHeight * 0.7, size: 10, anchor: "middle")
+        for (r, row) in cells.enumerated() {
+            for (c, entry) in row.enumerated() {
+                doc.rect(x: left + Double(c) * cellWidth, y: top + Double(r) * cellHeight, width: cellWidth, height: cellHeight,
+                         fill: entry.fill ?? RGB(255, 255, 255), stroke: RGB(170, 170, 170))
             }
         }
+        for t in texts() { doc.text(t) }
         return doc.render()
     }
 }

@@ -97,46 +97,92 @@ public struct HeatMap: Sendable, Equatable {
         return out.map { (start: $0.0, length: $0.1, colour: $0.2) }
     }
 
-    public func svg() throws -> String {
+    /// Checks the labels against the matrix (the SVG and the rasteriser both start here).
+    public func validate() throws {
         guard rowLabels.isEmpty || rowLabels.count == matrix.rows else {
             throw ChartError(message: "heat map \"\(title)\": \(rowLabels.count) row labels for \(matrix.rows) rows")
         }
         if let bad = columnLabels.keys.first(where: { $0 < 0 || $0 >= matrix.columns }) {
             throw ChartError(message: "heat map \"\(title)\": column label at \(bad) outside 0..<\(matrix.columns)")
         }
-        let labelWidth = rowLabels.isEmpty ? 10.0 : 10 + 7 * Double(rowLabels.map(\.count).max() ?? 0)
-        let left = labelWidth, top = 32.0
-        let gridW = Double(matrix.columns) * cellWidth, gridH = Double(matrix.rows) * cellHeight
-        let width = left + gridW + 90, height = top + gridH + 40
-        var doc = SVGDocument(width: width, height: height)
-        doc.rect(x: 0, y: 0, width: width, height: height, fill: RGB(255, 255, 255))
-        doc.text(title, x: left, y: 20, size: 14)
+    }
+
+    public func svg() throws -> String {
+        try validate()
+        let L = HeatMapLayout(self, cellWidth: cellWidth, cellHeight: cellHeight, rowBaseline: 0.75 * cellHeight, rowLabelStep: 1)
+        var doc = SVGDocument(width: L.width, height: L.height)
+        doc.rect(x: 0, y: 0, width: L.width, height: L.height, fill: RGB(255, 255, 255))
         doc.raw("<g shape-rendering=\"crispEdges\">")
         for r in 0..<matrix.rows {
             for run in runs(row: r) {
-                doc.rect(x: left + Double(run.start) * cellWidth, y: top + Double(r) * cellHeight,
+                doc.rect(x: L.left + Double(run.start) * cellWidth, y: L.top + Double(r) * cellHeight,
                          width: Double(run.length) * cellWidth, height: cellHeight, fill: run.colour)
             }
         }
         doc.raw("</g>")
-        for (r, label) in rowLabels.enumerated() {
-            doc.text(label, x: left - 4, y: top + (Double(r) + 0.75) * cellHeight, size: min(11, cellHeight), anchor: "end")
-        }
-        for c in columnLabels.keys.sorted() {
-            let x = left + (Double(c) + 0.5) * cellWidth
-            doc.line(x1: x, y1: top + gridH, x2: x, y2: top + gridH + 4, stroke: RGB(0, 0, 0))
-            doc.text(columnLabels[c]!, x: x, y: top + gridH + 16, anchor: "middle")
-        }
+        for t in L.columnTicks(self) { doc.line(x1: t, y1: L.top + L.gridHeight, x2: t, y2: L.top + L.gridHeight + 4, stroke: RGB(0, 0, 0)) }
         // Colour bar: one rect per level, high at the top.
-        let barX = left + gridW + 16, n = max(2, levels)
-        let barH = max(gridH, 60), stepH = barH / Double(n)
-        for i in 0..<n {
-            let t = Double(n - 1 - i) / Double(n - 1)
-            doc.rect(x: barX, y: top + Double(i) * stepH, width: 12, height: stepH, fill: scale.colour(atFraction: t))
+        for i in 0..<L.levels {
+            doc.rect(x: L.barX, y: L.top + Double(i) * L.levelHeight, width: 12, height: L.levelHeight, fill: scale.colour(atFraction: L.barFraction(i)))
         }
-        let (lo, hi) = scale.bounds
-        doc.text(svgNumber(hi), x: barX + 16, y: top + 8, size: 10)
-        doc.text(svgNumber(lo), x: barX + 16, y: top + barH, size: 10)
+        for t in L.texts(self) { doc.text(t) }
         return doc.render()
+    }
+}
+
+/// Where a heat map's parts go for cells of `cellWidth` × `cellHeight` (SVG units, or pixels for
+/// the rasteriser), shared by both renderers: label column, grid, colour bar and every label.
+/// Row labels longer than `maxLabelCharacters` are cut to end in '…' (in both renderers); the
+/// figure widens to hold its title.
+public struct HeatMapLayout: Sendable {
+    public static let maxLabelCharacters = 32
+    /// Width per character of 11-unit labels (a sans-serif estimate; ≥ the bitmap font's advance).
+    public static let labelCharWidth = 7.0, titleCharWidth = 8.0
+    public let cellWidth: Double, cellHeight: Double
+    public let left: Double, top = 32.0, gridWidth: Double, gridHeight: Double
+    public let barX: Double, barHeight: Double, levels: Int, width: Double, height: Double
+    /// From a row's top to its label's baseline; and which rows are labelled (every n-th).
+    public let rowBaseline: Double, rowLabelStep: Int
+
+    public init(_ map: HeatMap, cellWidth: Double, cellHeight: Double, rowBaseline: Double, rowLabelStep: Int) {
+        self.cellWidth = cellWidth; self.cellHeight = cellHeight; self.rowBaseline = rowBaseline; self.rowLabelStep = max(1, rowLabelStep)
+        let chars = min(HeatMapLayout.maxLabelCharacters, map.rowLabels.map(\.count).max() ?? 0)
+        left = map.rowLabels.isEmpty ? 10 : 10 + HeatMapLayout.labelCharWidth * Double(chars)
+        gridWidth = Double(map.matrix.columns) * cellWidth; gridHeight = Double(map.matrix.rows) * cellHeight
+        barX = left + gridWidth + 16; barHeight = max(gridHeight, 60); levels = max(2, map.levels)
+        width = max(left + gridWidth + 90, 12 + HeatMapLayout.titleCharWidth * Double(map.title.count))
+        height = top + max(gridHeight + 40, barHeight + 12)
+    }
+
+    /// Height of one colour-bar level, and the scale fraction of level `i` (0 = top = high).
+    public var levelHeight: Double { barHeight / Double(levels) }
+    public func barFraction(_ i: Int) -> Double { Double(levels - 1 - i) / Double(levels - 1) }
+
+    /// The x of each column label kept: in column order, dropping one that would overlap the last kept.
+    public func columnTicks(_ map: HeatMap) -> [Double] { keptColumns(map).map(\.x) }
+
+    private func keptColumns(_ map: HeatMap) -> [(x: Double, label: String)] {
+        var out: [(x: Double, label: String)] = [], lastEnd = -Double.infinity
+        for c in map.columnLabels.keys.sorted() {
+            let x = left + (Double(c) + 0.5) * cellWidth, label = map.columnLabels[c]!
+            let half = HeatMapLayout.labelCharWidth * Double(label.count) / 2
+            if x - half < lastEnd + 4 { continue }
+            out.append((x, label)); lastEnd = x + half
+        }
+        return out
+    }
+
+    /// Every label: title, row labels (cut to `maxLabelCharacters`), column labels, colour-bar ends.
+    public func texts(_ map: HeatMap) -> [ChartText] {
+        var out = [ChartText(map.title, x: 6, y: 20, size: 14)]
+        for (r, label) in map.rowLabels.enumerated() where r % rowLabelStep == 0 {
+            out.append(ChartText(truncated(label, characters: HeatMapLayout.maxLabelCharacters), x: left - 4,
+                                 y: top + Double(r) * cellHeight + rowBaseline, size: min(11, cellHeight), anchor: .end))
+        }
+        for (x, label) in keptColumns(map) { out.append(ChartText(label, x: x, y: top + gridHeight + 16, anchor: .middle)) }
+        let (lo, hi) = map.scale.bounds
+        out.append(ChartText(svgNumber(hi), x: barX + 16, y: top + 8, size: 10))
+        out.append(ChartText(svgNumber(lo), x: barX + 16, y: top + barHeight, size: 10))
+        return out
     }
 }

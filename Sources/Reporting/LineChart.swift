@@ -1,6 +1,7 @@
 // Line charts with several series (training curves, accuracy against noise): axes with nice
-// ticks, axis labels, a legend at the right. The geometry lives in `LineChartLayout`, shared by
-// the SVG renderer here and the PNG rasteriser, so both draw the same lines.
+// ticks, axis labels, a legend at the right. The geometry and every label live in
+// `LineChartLayout`, shared by the SVG renderer here and the PNG rasteriser, so both draw the
+// same lines and the same text.
 
 /// One named series of (x, y) points, drawn in order.
 public struct Series: Sendable, Equatable {
@@ -71,6 +72,24 @@ public struct LineChartLayout: Sendable {
     public func py(_ y: Double) -> Double { bottom - (y - yMin) / (yMax - yMin) * (bottom - top) }
 }
 
+extension LineChartLayout {
+    /// Every label of the chart: title, tick labels, axis titles and legend entries.
+    public func texts(_ chart: LineChart) -> [ChartText] {
+        var out = [ChartText(chart.title, x: chart.width / 2, y: 20, size: 14, anchor: .middle)]
+        let xStep = xTicks.count > 1 ? xTicks[1] - xTicks[0] : 1
+        let yStep = yTicks.count > 1 ? yTicks[1] - yTicks[0] : 1
+        for t in yTicks { out.append(ChartText(tickLabel(t, step: yStep), x: left - 6, y: py(t) + 4, anchor: .end)) }
+        for t in xTicks { out.append(ChartText(tickLabel(t, step: xStep), x: px(t), y: bottom + 18, anchor: .middle)) }
+        out.append(ChartText(chart.xLabel, x: (left + right) / 2, y: chart.height - 14, anchor: .middle))
+        out.append(ChartText(chart.yLabel, x: 16, y: (top + bottom) / 2, anchor: .middle, rotated: true))
+        for (i, s) in chart.series.enumerated() { out.append(ChartText(s.name, x: right + 40, y: legendY(i) + 4)) }
+        return out
+    }
+
+    /// The y of legend entry `i`'s swatch line.
+    public func legendY(_ i: Int) -> Double { top + 8 + Double(i) * 18 }
+}
+
 extension LineChart {
     /// The chart as a self-contained SVG document.
     public func svg() throws -> String {
@@ -78,28 +97,16 @@ extension LineChart {
         var doc = SVGDocument(width: width, height: height)
         let axis = RGB(0, 0, 0), grid = RGB(221, 221, 221)
         doc.rect(x: 0, y: 0, width: width, height: height, fill: RGB(255, 255, 255))
-        doc.text(title, x: width / 2, y: 20, size: 14, anchor: "middle")
-        let xStep = L.xTicks.count > 1 ? L.xTicks[1] - L.xTicks[0] : 1
-        let yStep = L.yTicks.count > 1 ? L.yTicks[1] - L.yTicks[0] : 1
-        for t in L.yTicks {
-            doc.line(x1: L.left, y1: L.py(t), x2: L.right, y2: L.py(t), stroke: grid)
-            doc.text(tickLabel(t, step: yStep), x: L.left - 6, y: L.py(t) + 4, anchor: "end")
-        }
-        for t in L.xTicks {
-            doc.line(x1: L.px(t), y1: L.bottom, x2: L.px(t), y2: L.bottom + 5, stroke: axis)
-            doc.text(tickLabel(t, step: xStep), x: L.px(t), y: L.bottom + 18, anchor: "middle")
-        }
+        for t in L.yTicks { doc.line(x1: L.left, y1: L.py(t), x2: L.right, y2: L.py(t), stroke: grid) }
+        for t in L.xTicks { doc.line(x1: L.px(t), y1: L.bottom, x2: L.px(t), y2: L.bottom + 5, stroke: axis) }
         doc.line(x1: L.left, y1: L.bottom, x2: L.right, y2: L.bottom, stroke: axis)
         doc.line(x1: L.left, y1: L.top, x2: L.left, y2: L.bottom, stroke: axis)
-        doc.text(xLabel, x: (L.left + L.right) / 2, y: height - 14, anchor: "middle")
-        doc.text(yLabel, x: 16, y: (L.top + L.bottom) / 2, anchor: "middle", rotate: -90)
         for (i, s) in series.enumerated() {
             let colour = seriesPalette[i % seriesPalette.count]
             doc.polyline(s.points.map { (L.px($0.x), L.py($0.y)) }, stroke: colour)
-            let ly = L.top + 8 + Double(i) * 18
-            doc.line(x1: L.right + 14, y1: ly, x2: L.right + 34, y2: ly, stroke: colour, width: 3)
-            doc.text(s.name, x: L.right + 40, y: ly + 4)
+            doc.line(x1: L.right + 14, y1: L.legendY(i), x2: L.right + 34, y2: L.legendY(i), stroke: colour, width: 3)
         }
+        for t in L.texts(self) { doc.text(t) }
         return doc.render()
     }
 }

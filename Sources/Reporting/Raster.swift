@@ -1,27 +1,46 @@
 // A software rasteriser just good enough for PNG versions of the figures: heat maps with an
 // exact block of pixels per cell, line charts (grid, axes, series drawn with Xiaolin Wu's
-// anti-aliased lines), bar charts and decoded grids (cell shading and rules). There is no font:
-// PNGs carry no text; the SVG versions carry the labels.
+// anti-aliased lines), bar charts and decoded grids (cell shading and rules). Each figure's
+// labels come from the layout its SVG uses and are drawn in the built-in `BitmapFont`.
 
 extension HeatMap {
-    /// The matrix as an image: `pixelWidth` × `pixelHeight` pixels per cell, colours as in the SVG.
+    /// The layout of the raster: `pixelWidth` × `pixelHeight` pixels per cell, row labels
+    /// centred on their rows and, when rows are shorter than a glyph, on every n-th row only.
+    public func rasterLayout(pixelWidth: Int, pixelHeight: Int) -> HeatMapLayout {
+        HeatMapLayout(self, cellWidth: Double(pixelWidth), cellHeight: Double(pixelHeight),
+                      rowBaseline: Double((pixelHeight + BitmapFont.ascent) / 2),
+                      rowLabelStep: (BitmapFont.glyphHeight + pixelHeight - 1) / pixelHeight)
+    }
+
+    /// The figure as an image: `pixelWidth` × `pixelHeight` pixels per cell, colours, colour bar
+    /// and labels as in the SVG.
     public func rasterise(pixelWidth: Int = 1, pixelHeight: Int = 4) throws -> Image {
         guard pixelWidth > 0, pixelHeight > 0 else {
             throw ChartError(message: "heat map \"\(title)\": cell size \(pixelWidth)×\(pixelHeight) pixels must be positive")
         }
-        var image = Image(width: matrix.columns * pixelWidth, height: matrix.rows * pixelHeight)
+        try validate()
+        let L = rasterLayout(pixelWidth: pixelWidth, pixelHeight: pixelHeight)
+        var image = Image(width: Int(L.width.rounded()), height: Int(L.height.rounded()))
+        let left = Int(L.left.rounded()), top = Int(L.top.rounded()), gridBottom = top + matrix.rows * pixelHeight
         for r in 0..<matrix.rows {
             for run in runs(row: r) {
-                image.fillRect(x: run.start * pixelWidth, y: r * pixelHeight,
+                image.fillRect(x: left + run.start * pixelWidth, y: top + r * pixelHeight,
                                width: run.length * pixelWidth, height: pixelHeight, run.colour)
             }
         }
+        for x in L.columnTicks(self) { image.fillRect(x: Int(x.rounded(.down)), y: gridBottom, width: 1, height: 4, RGB(0, 0, 0)) }
+        let barX = Int(L.barX.rounded())
+        for i in 0..<L.levels {
+            let y0 = top + Int((Double(i) * L.levelHeight).rounded()), y1 = top + Int((Double(i + 1) * L.levelHeight).rounded())
+            image.fillRect(x: barX, y: y0, width: 12, height: y1 - y0, scale.colour(atFraction: L.barFraction(i)))
+        }
+        for t in L.texts(self) { image.draw(t) }
         return image
     }
 }
 
 extension LineChart {
-    /// The chart without text: white background, grey grid at the y ticks, black axes, series lines.
+    /// The chart as an image: grid at the y ticks, axes, series lines, legend, and every label.
     public func rasterise() throws -> Image {
         let L = try LineChartLayout(self)
         var image = Image(width: Int(width.rounded()), height: Int(height.rounded()))
@@ -37,9 +56,9 @@ extension LineChart {
             if s.points.count == 1, let p = s.points.first {
                 image.fillRect(x: Int(L.px(p.x)) - 1, y: Int(L.py(p.y)) - 1, width: 3, height: 3, colour)
             }
-            let ly = L.top + 8 + Double(i) * 18           // legend swatch, as in the SVG
-            image.fillRect(x: Int(L.right + 14), y: Int(ly) - 1, width: 20, height: 3, colour)
+            image.fillRect(x: Int(L.right + 14), y: Int(L.legendY(i)) - 1, width: 20, height: 3, colour)
         }
+        for t in L.texts(self) { image.draw(t) }
         return image
     }
 }
@@ -66,9 +85,9 @@ public func drawLine(_ image: inout Image, _ x0: Double, _ y0: Double, _ x1: Dou
 }
 
 extension BarChart {
-    /// The chart without text: grid at the y ticks, axes, bars, legend swatches.
+    /// The chart as an image: grid at the y ticks, bars, axes, legend swatches, and every label.
     public func rasterise() throws -> Image {
-        _ = try svg()                                      // the same validation as the SVG
+        try validate()
         let L = BarChartLayout(self)
         var image = Image(width: Int(width.rounded()), height: Int(height.rounded()))
         for t in L.ticks { drawLine(&image, L.left, L.py(t), L.right, L.py(t), RGB(221, 221, 221)) }
@@ -84,14 +103,15 @@ extension BarChart {
         drawLine(&image, L.left, L.bottom, L.right, L.bottom, RGB(0, 0, 0))
         drawLine(&image, L.left, L.top, L.left, L.bottom, RGB(0, 0, 0))
         for m in methods.indices {
-            image.fillRect(x: Int(L.right + 14), y: Int(L.top) + m * 18, width: 14, height: 12, seriesPalette[m % seriesPalette.count])
+            image.fillRect(x: Int(L.right + 14), y: Int(L.legendY(m)), width: 14, height: 12, seriesPalette[m % seriesPalette.count])
         }
+        for t in L.texts(self) { image.draw(t) }
         return image
     }
 }
 
 extension DecodedGrid {
-    /// The grid without text: each cell's shading inside grey rules, at the SVG's geometry.
+    /// The grid as an image: each cell's shading inside grey rules at the SVG's geometry, and every label.
     public func rasterise() throws -> Image {
         try validate()
         let f = frame
@@ -105,6 +125,7 @@ extension DecodedGrid {
                 image.fillRect(x: x + 1, y: y + 1, width: w - 1, height: h - 1, entry.fill ?? RGB(255, 255, 255))
             }
         }
+        for t in texts() { image.draw(t) }
         return image
     }
 }

@@ -12,14 +12,26 @@ public final class ProgressBar: @unchecked Sendable {
     private let start = Date()
     private var lastDraw = Date.distantPast
     private var lock = NSLock()
+    /// The count and fields of the last line drawn (a log gets no second, identical final line).
+    private var lastDrawn: (done: Int, fields: String)?
     private(set) public var done = 0
 
-    public init(_ label: String, total: Int, unit: String = "it", logEvery: Double = 10) {
+    private let write: (String) -> Void
+
+    public convenience init(_ label: String, total: Int, unit: String = "it", logEvery: Double = 10) {
+        self.init(label, total: total, unit: unit, logEvery: logEvery, isTerminal: isatty(STDERR_FILENO) == 1) {
+            FileHandle.standardError.write(Data($0.utf8))
+        }
+    }
+
+    /// Writes through `write` instead of stderr (tests read what a log would get).
+    init(_ label: String, total: Int, unit: String, logEvery: Double, isTerminal: Bool, write: @escaping (String) -> Void) {
         self.label = label
         self.total = max(total, 0)
         self.unit = unit
-        self.isTerminal = isatty(STDERR_FILENO) == 1
+        self.isTerminal = isTerminal
         self.logEvery = logEvery
+        self.write = write
     }
 
     /// Advances by `n` and redraws if enough time has passed. `fields` are shown after the ETA.
@@ -34,12 +46,16 @@ public final class ProgressBar: @unchecked Sendable {
         }
     }
 
-    /// Draws the final state and ends the line.
+    /// Draws the final state and ends the line. In a log (stderr not a terminal) the final state
+    /// is written only if the last line written does not already show it.
     public func finish(fields: [(String, String)] = []) {
         lock.lock(); defer { lock.unlock() }
+        if !isTerminal, let last = lastDrawn, last.done == done, last.fields == Self.describe(fields) || fields.isEmpty { return }
         draw(now: Date(), fields: fields)
-        if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+        if isTerminal { write("\n") }
     }
+
+    private static func describe(_ fields: [(String, String)]) -> String { fields.map { "\($0.0) \($0.1)" }.joined(separator: " ") }
 
     private func draw(now: Date, fields: [(String, String)]) {
         let elapsed = now.timeIntervalSince(start)
@@ -52,8 +68,9 @@ public final class ProgressBar: @unchecked Sendable {
         var line = "\(label) \(bar) \(done)/\(total) \(String(format: "%.1f", rate)) \(unit)/s "
         line += "elapsed \(formatDuration(elapsed)) ETA \(remaining.isFinite ? formatDuration(remaining) : "?")"
         for (k, v) in fields { line += " \(k) \(v)" }
+        lastDrawn = (done, Self.describe(fields))
         let text = isTerminal ? "\r\u{1B}[2K" + line : line + "\n"
-        FileHandle.standardError.write(Data(text.utf8))
+        write(text)
     }
 }
 

@@ -72,6 +72,15 @@ public func maximum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
     return m
 }
 
+/// Index of the largest x[i], i < n (n ≥ 1); ties go to the lowest index
+/// (a NaN after x[0] is never chosen; scoring and greedy generation share this rule).
+public func argmax(_ x: UnsafePointer<Float>, _ n: Int) -> Int {
+    precondition(n >= 1, "argmax of an empty row")
+    var best = 0
+    for j in 1..<n where x[j] > x[best] { best = j }
+    return best
+}
+
 /// e^x for 16 lanes: range reduction x = k·ln2 + r, degree-6 polynomial for e^r (rel. error ≈ 2e-7).
 @inline(__always) public func exp16(_ x: SIMD16<Float>) -> SIMD16<Float> {
     let c = x.clamped(lowerBound: SIMD16(repeating: -87.3), upperBound: SIMD16(repeating: 88.3))

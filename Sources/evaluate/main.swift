@@ -4,6 +4,7 @@
 import ArgumentParser
 import Evaluation
 import Foundation
+import LM
 import Support
 import Tasks
 import Tensor

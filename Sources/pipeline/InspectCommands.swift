@@ -1,4 +1,4 @@
-// `pipeline dag`, `pipeline show`.
+// `pipeline dag`, `pipeline show`, `pipeline export`.
 import ArgumentParser
 import Pipeline
 
@@ -14,4 +14,22 @@ struct Show: ParsableCommand {
     @Argument(help: "Stage instance or prefix.") var target: String
     @Option(help: "Parameter profile.") var profile = "default"
     func run() throws { try reporting { say(try root.workspace().show(target, profile: profile)); return 0 } }
+}
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a stage instance's recorded outputs as plain files (decompressed, hash-verified).",
+        discussion: "e.g. `pipeline export report --to docs/results` writes report.md, report.html, report.json and figures.tar. A stale or never-run stage is refused (run it first, or --allow-stale).")
+    @OptionGroup var root: RootOption
+    @Argument(help: "Stage instance or prefix.") var target: String
+    @Option(help: "Directory to write into (created if missing).") var to: String
+    @Option(name: .customLong("output"), help: "Only this output (repeatable; default all).") var outputs: [String] = []
+    @Option(help: "Parameter profile.") var profile = "default"
+    @Flag(help: "Export the outputs pipeline.lock records even if the stage is stale.") var allowStale = false
+    func run() throws {
+        try reporting {
+            for line in try root.workspace().export(target, to: to, outputs: outputs, profile: profile, allowStale: allowStale) { say(line) }
+            return 0
+        }
+    }
 }

@@ -8,7 +8,7 @@ struct PipelineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pipeline",
         abstract: "Run graft's stages: content-addressed outputs, keys from code + params + inputs, a run cache.",
-        subcommands: [Run.self, Status.self, Dag.self, Show.self, Archive.self, Restore.self, Diff.self, Gc.self, Verify.self])
+        subcommands: [Run.self, Status.self, Dag.self, Show.self, Export.self, Archive.self, Restore.self, Diff.self, Gc.self, Verify.self])
 }
 
 struct RootOption: ParsableArguments {

@@ -1,5 +1,6 @@
 // The decode figures of one example: six files (raw / adapted heat maps and the decoded table,
-// SVG and PNG), the table shaded by agreement with the compiled model, token labels shown.
+// SVG and PNG), the table shaded by agreement with the compiled model, token labels shown,
+// and the PNGs labelled too.
 import Testing
 import Reporting
 @testable import Decoding
@@ -23,5 +24,16 @@ import Reporting
         #expect(table.contains("rgb(199,233,192)") || table.contains("#c7e9c0"))
         #expect(String(decoding: files[0].bytes, as: UTF8.self).contains("99th percentile"))
         #expect(files.filter { $0.name.hasSuffix("png") }.allSatisfy { Array($0.bytes.prefix(8)) == pngSignature })
+        // The PNGs carry text: black pixels (the labels' colour, used by nothing else in these figures) in the title band.
+        for png in files.filter({ $0.name.hasSuffix("png") }) {
+            let chunks = try readPNGChunks(png.bytes), header = chunks[0].data
+            let width = Int(header[2]) << 8 | Int(header[3])
+            let rows = try inflateZlib(chunks[1].data), stride = 1 + 3 * width      // filter byte + RGB per pixel
+            var black = 0
+            for y in 0..<24 {
+                for x in 0..<width where rows[y * stride + 1 + 3 * x ..< y * stride + 4 + 3 * x].allSatisfy({ $0 == 0 }) { black += 1 }
+            }
+            #expect(black > 50, "\(png.name): no title text")
+        }
     }
 }

@@ -10,6 +10,16 @@ enum Tiny {
     static let gpt2 = ModelConfig(family: .gpt2, vocabSize: 32, contextLength: 8, dModel: 16, nLayers: 2, nHeads: 4,
                                   nKVHeads: 4, dFF: 64, normEps: 1e-5, tiedEmbeddings: true)
 
+    /// `c` with room for longer sequences (scoring tests run prompts plus answers).
+    static func long(_ c: ModelConfig) -> ModelConfig { var c = c; c.contextLength = 64; return c }
+
+    /// A random model whose weights are scaled up so that its argmax varies from position to position.
+    static func peaked(_ c: ModelConfig = long(llama), seed: UInt64 = 31, scale: Float = 20) throws -> TransformerLM {
+        let m = try TransformerLM(randomlyInitialized: c, seed: seed)
+        for i in 0..<m.params.totalCount { m.params.values[i] *= scale }
+        return m
+    }
+
     static func tokens(_ n: Int, vocab: Int = 32, seed: UInt64 = 1) -> [Int32] {
         var x = seed &* 0x9E3779B97F4A7C15 | 1
         return (0..<n).map { _ in x ^= x << 13; x ^= x >> 7; x ^= x << 17; return Int32(x % UInt64(vocab)) }

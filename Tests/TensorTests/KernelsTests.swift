@@ -33,6 +33,14 @@ import Tensor
         #expect(maximum(Array(y[0..<5]), 5) == y[0..<5].max()!)
     }
 
+    @Test func argmaxTakesTheFirstLargest() {
+        #expect(argmax(y, n) == y.firstIndex(of: y.max()!)!)
+        #expect(argmax([3, 7, 7, 1] as [Float], 4) == 1)           // ties: the lowest index
+        #expect(argmax([5] as [Float], 1) == 0)
+        #expect(argmax([1, .nan, 2, .nan] as [Float], 4) == 2)      // a NaN after x[0] never wins
+        #expect(argmax([-.infinity, -3, -1] as [Float], 3) == 2)
+    }
+
     @Test func vectorisedExpIsAccurate() {
         let xs: [Float] = (0..<400).map { Float($0) * 0.25 - 90 }   // −90 … 9.75, includes underflow
         var out = [Float](repeating: 0, count: xs.count)

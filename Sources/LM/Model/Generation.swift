@@ -54,9 +54,6 @@ extension TransformerLM {
             blockForward(l, x: res[l], out: res[l + 1], s: s, kv: kv, b: 1, t: t)
         }
         headForward(res[c.nLayers] + (t - 1) * d, n: 1)
-        let logits = arena.logits.pointer
-        var best = 0
-        for j in 1..<c.vocabSize where logits[j] > logits[best] { best = j }
-        return Int32(best)
+        return Int32(argmax(arena.logits.pointer, c.vocabSize))
     }
 }

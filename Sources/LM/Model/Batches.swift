@@ -4,7 +4,6 @@
 // scorer asks for (LM head = final norm + W_vocab, done here for the chosen rows).
 // Legend: B batch rows, T padded length, N = B·T, D width, V vocab, P chosen positions, C columns.
 import Engine
-import LM
 import Support
 import Tensor
 
@@ -40,7 +39,7 @@ public func planBatches(lengths: [Int], shape: BatchShape) -> [Batch] {
 }
 
 /// Row-major [B, T] ids of `batch`, each sequence right-padded with `pad`.
-func paddedIDs(_ sequences: [[Int32]], _ batch: Batch, pad: Int32) -> [Int32] {
+public func paddedIDs(_ sequences: [[Int32]], _ batch: Batch, pad: Int32) -> [Int32] {
     var ids = [Int32](repeating: pad, count: batch.members.count * batch.seq)
     for (r, m) in batch.members.enumerated() {
         for (t, id) in sequences[m].enumerated() { ids[r * batch.seq + t] = id }
@@ -114,18 +113,13 @@ public final class LogitHead {
     public func argmax(_ forward: ForwardOutput, positions: [Int]) -> [Int] {
         let v = model.config.vocabSize
         let l = logits(forward, positions: positions)
-        return positions.indices.map { r in
-            let row = l + r * v
-            var best = 0
-            for j in 1..<v where row[j] > row[best] { best = j }
-            return best
-        }
+        return positions.indices.map { Tensor.argmax(l + $0 * v, v) }
     }
 }
 
 /// Runs every batch of `sequences` (forward without logits; `hook` as in ForwardOptions) and
 /// hands each batch and its output to `body`, with a progress bar advancing by rows.
-func forEachBatch(_ model: TransformerLM, _ sequences: [[Int32]], shape: BatchShape, pad: Int32,
+public func forEachBatch(_ model: TransformerLM, _ sequences: [[Int32]], shape: BatchShape, pad: Int32,
                   hook: (afterBlock: Int, hook: ResidualHook)? = nil, computeLogits: Bool = false,
                   progress: ProgressBar?, _ body: (Batch, ForwardOutput) throws -> Void) throws {
     // Longest batches first: the model's activation arena grows to its largest shape once

@@ -1,8 +1,7 @@
 // Batch planning (sorted, bounded by rows and tokens, every sequence exactly once) and the LM
 // head on chosen positions against the model's own full logits.
 import Testing
-import LM
-@testable import Evaluation
+@testable import LM
 
 @Suite struct BatchesTests {
     @Test func plansSortedBoundedBatchesCoveringEverySequence() {
@@ -28,9 +27,9 @@ import LM
         #expect(ids == [1, 2, 9, 3, 4, 5])
     }
 
-    @Test(arguments: [Tiny.llama, Tiny.gpt2])
+    @Test(arguments: [Tiny.long(Tiny.llama), Tiny.long(Tiny.gpt2)])
     func headOnChosenPositionsEqualsFullLogits(_ c: ModelConfig) throws {
-        let m = try Tiny.model(c, scale: 3)
+        let m = try Tiny.peaked(c, scale: 3)
         let ids = Tiny.tokens(2 * 7, seed: 5)
         let full = try m.forward(ids, batch: 2, seq: 7)
         let reference = Array(UnsafeBufferPointer(start: full.logits, count: 14 * c.vocabSize))
