@@ -31,7 +31,7 @@ public struct TaskDataCard: Codable, Sendable, Equatable {
     public var tokenizer: String?
 }
 
-public func summarize(_ name: String, _ examples: [Example], compiled: [CompiledInput?]? = nil, task: TaskKind) -> SetSummary {
+public func summarize(_ name: String, _ examples: [Example], compiledTooLong: Int? = nil, task: TaskKind) -> SetSummary {
     var labels: [String: Int] = [:]
     var lengths: [Int: Int] = [:]
     for e in examples {
@@ -40,15 +40,14 @@ public func summarize(_ name: String, _ examples: [Example], compiled: [Compiled
     }
     var hist: [String: Int] = [:]
     for (b, n) in lengths { hist[String(format: "%03d-%03d", b * 10, b * 10 + 9)] = n }
-    let tooLong = compiled.map { $0.filter { $0 == nil }.count }
-    return SetSummary(name: name, examples: examples.count, labels: labels, promptLengths: hist, compiledTooLong: tooLong)
+    return SetSummary(name: name, examples: examples.count, labels: labels, promptLengths: hist, compiledTooLong: compiledTooLong)
 }
 
 public func makeCard(_ d: TaskData, profile: String, seed: UInt64, sizes: TaskSizes, options: OODOptions,
-                     compiled: [String: [CompiledInput?]]? = nil, tokenizer: String? = nil) -> TaskDataCard {
-    var sets = [summarize("train", d.train, compiled: compiled?["train"], task: d.task),
-                summarize("test", d.test, compiled: compiled?["test"], task: d.task)]
-    for (n, ex) in d.ood { sets.append(summarize("ood/" + n, ex, compiled: compiled?["ood/" + n], task: d.task)) }
+                     compiledTooLong: [String: Int]? = nil, tokenizer: String? = nil) -> TaskDataCard {
+    var sets = [summarize("train", d.train, compiledTooLong: compiledTooLong?["train"], task: d.task),
+                summarize("test", d.test, compiledTooLong: compiledTooLong?["test"], task: d.task)]
+    for (n, ex) in d.ood { sets.append(summarize("ood/" + n, ex, compiledTooLong: compiledTooLong?["ood/" + n], task: d.task)) }
     return TaskDataCard(task: d.task.rawValue, profile: profile, seed: seed, sizes: sizes, options: options,
                         generated: d.notes.generated, duplicatesRemoved: d.notes.duplicatesRemoved,
                         oodOverlapRemoved: d.notes.oodOverlapRemoved, oodOverlapKept: d.notes.oodOverlapKept,
