@@ -130,7 +130,16 @@ let stepFlops = 3 * (Double(taskN) * flopsPerToken(taskSeq) + Double(n) * flopsP
 say(String(format: "training step (student fwd+bwd %d×%d task + %d×%d text, teacher fwd %d×%d, AdamW): best %.2f s, mean %.2f s of %d, %.1f GFLOP/s at the mean (%.3f TFLOP/step), %.0f%% of sgemm peak",
              rows, taskSeq, rows, textSeq, rows, textSeq, stepBest, stepMean, steps, stepFlops / stepMean / 1e9, stepFlops / 1e12,
              100 * stepFlops / stepMean / 1e9 / peak))
-for (k, s) in parts.sorted(by: { $0.value > $1.value }) { say(String(format: "  %-14@ %.2f s/step", k, s / Double(steps))) }
+// Matmul FLOPs per part (backward = 2 × forward) and the time they would take at the sgemm peak.
+let taskFwd = Double(taskN) * flopsPerToken(taskSeq), textFwd = Double(n) * flopsPerToken(textSeq)
+let partFlops: [String: Double] = ["task fwd": taskFwd, "task loss+bwd": 2 * taskFwd, "teacher fwd": textFwd,
+                                   "text fwd": textFwd, "text bwd": 2 * textFwd]
+for (k, s) in parts.sorted(by: { $0.value > $1.value }) {
+    let seconds = s / Double(steps), floor = (partFlops[k] ?? 0) / peak / 1e9
+    say(String(format: "  %@ %5.2f s/step  %6.1f GFLOP, %5.2f s at the sgemm peak, %5.2f s outside it",
+               k.padding(toLength: 14, withPad: " ", startingAt: 0), seconds,
+               (partFlops[k] ?? 0) / 1e9, floor, seconds - floor))
+}
 result("step_seconds_each", stepTimes.map { String(format: "%.4f", $0) }.joined(separator: ","))
 result("step_seconds_best", String(format: "%.4f", stepBest))
 result("step_seconds_mean", String(format: "%.4f", stepMean))
