@@ -1,7 +1,8 @@
 // bench-engine: speed of graft's numeric engine on the SmolLM2-135M shape (random init: timing
 // only). Prints the OpenBLAS core, sgemm GFLOP/s on the training shapes, forward tokens/s at
-// 12×70, and one paper-shaped training step (METHOD §3.2).
-// Usage: bench-engine [threads] [steps] [sgemm]   ("sgemm": stop after the sgemm figures)
+// 12×70, and one paper-shaped training step (METHOD §3.2); `RESULT key=value` lines are for scripts
+// (Benchmarks/vs-pytorch/run.sh). Usage: bench-engine [threads] [steps] [sgemm] [--tiny]
+// ("sgemm": stop after the sgemm figures; --tiny: 2 layers, d 64, vocab 1000, batch 2, a smoke check).
 import Engine
 import Foundation
 import LM
@@ -11,10 +12,14 @@ import Tensor
 /// Prints and flushes at once, so figures show up even when a run is cut short.
 func say(_ line: String) { print(line); fflush(nil) }
 
-let args = CommandLine.arguments
+let args = [CommandLine.arguments[0]] + CommandLine.arguments.dropFirst().filter { !$0.hasPrefix("--") }
+let tiny = CommandLine.arguments.contains("--tiny")
 let threads = args.count > 1 ? Int(args[1]) ?? 2 : 2
 let steps = args.count > 2 ? Int(args[2]) ?? 3 : 3
 Threads.set(threads)
+/// A machine-readable figure for scripts: `RESULT key=value`.
+func result(_ key: String, _ value: String) { say("RESULT \(key)=\(value)") }
+result("blas_core", Threads.blasCoreName)
 say("threads \(threads), OpenBLAS core \(Threads.blasCoreName) (OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "unset"))")
 say("OpenBLAS config: \(Threads.blasConfig)")
 
@@ -22,14 +27,19 @@ func time(_ body: () throws -> Void) rethrows -> Double {
     let t0 = monotonicSeconds(); try body(); return monotonicSeconds() - t0
 }
 
-// MARK: - sgemm on the training shapes (N = 12·70 tokens)
-let n = 840, d = 576, f = 1536, v = 49152
+// MARK: - sgemm on the training shapes (N = B·70 tokens)
+let config = tiny
+    ? ModelConfig(family: .llama, vocabSize: 1000, contextLength: 256, dModel: 64, nLayers: 2, nHeads: 4,
+                  nKVHeads: 2, dFF: 128, normEps: 1e-5, ropeTheta: 100_000, tiedEmbeddings: true)
+    : ModelConfig.smolLM2_135M
+let rows = tiny ? 2 : 12, taskSeq = 40, textSeq = 70
+let n = rows * textSeq, d = config.dModel, f = config.dFF, v = config.vocabSize
 let shapes: [(String, Bool, Bool, Int, Int, Int)] = [
-    ("x·W_upᵀ     [840,576]·[1536,576]ᵀ", false, true, n, f, d),
-    ("h·W_downᵀ   [840,1536]·[576,1536]ᵀ", false, true, n, d, f),
-    ("dyᵀ·x (dW)  [1536,840]·[840,576]", true, false, f, d, n),
-    ("dy·W (dx)   [840,1536]·[1536,576]", false, false, n, d, f),
-    ("LM head     [840,576]·[49152,576]ᵀ", false, true, n, v, d),
+    ("x·W_upᵀ     [\(n),\(d)]·[\(f),\(d)]ᵀ", false, true, n, f, d),
+    ("h·W_downᵀ   [\(n),\(f)]·[\(d),\(f)]ᵀ", false, true, n, d, f),
+    ("dyᵀ·x (dW)  [\(f),\(n)]·[\(n),\(d)]", true, false, f, d, n),
+    ("dy·W (dx)   [\(n),\(f)]·[\(f),\(d)]", false, false, n, d, f),
+    ("LM head     [\(n),\(d)]·[\(v),\(d)]ᵀ", false, true, n, v, d),
 ]
 var peak = 0.0
 for (name, ta, tb, m, nn, k) in shapes {
@@ -47,13 +57,14 @@ for (name, ta, tb, m, nn, k) in shapes {
     say(String(format: "sgemm %@  %7.1f GFLOP/s", name, gf))
 }
 say(String(format: "sgemm peak (best of the training shapes): %.1f GFLOP/s", peak))
+result("sgemm_peak_gflops", String(format: "%.1f", peak))
 if args.count > 3 && args[3] == "sgemm" { exit(0) }
 
 // MARK: - model
-let config = ModelConfig.smolLM2_135M
 let student = try TransformerLM(randomlyInitialized: config, seed: 1)
 let teacher = student.copy()
-say("model: SmolLM2-135M shape, random init (timing only), \(student.params.parameterCount) parameters")
+say("model: \(tiny ? "TINY smoke shape" : "SmolLM2-135M shape"), random init (timing only), \(student.params.parameterCount) parameters")
+result("parameters", "\(student.params.parameterCount)")
 
 func flopsPerToken(_ t: Int) -> Double {   // forward matmul FLOPs per token (attention computed over full T×T)
     let he = config.nHeads * config.headDim, ke = config.nKVHeads * config.headDim
@@ -63,13 +74,13 @@ func flopsPerToken(_ t: Int) -> Double {   // forward matmul FLOPs per token (at
 
 var rng = SeededRNG(seed: 5)
 @MainActor func batch(_ b: Int, _ t: Int) -> [Int32] { (0..<(b * t)).map { _ in Int32(rng.below(v)) } }
-let text = batch(12, 70), task = batch(12, 40)
+let text = batch(rows, textSeq), task = batch(rows, taskSeq)
 
-_ = try teacher.forward(text, batch: 12, seq: 70)
+_ = try teacher.forward(text, batch: rows, seq: textSeq)
 var fwdBest = Double.infinity
-for _ in 0..<3 { fwdBest = min(fwdBest, try time { _ = try teacher.forward(text, batch: 12, seq: 70) }) }
-say(String(format: "forward 12×70 (inference): %.3f s, %.0f tokens/s, %.1f GFLOP/s",
-             fwdBest, 840 / fwdBest, 840 * flopsPerToken(70) / fwdBest / 1e9))
+for _ in 0..<3 { fwdBest = min(fwdBest, try time { _ = try teacher.forward(text, batch: rows, seq: textSeq) }) }
+say(String(format: "forward %d×%d (inference): %.3f s, %.0f tokens/s, %.1f GFLOP/s", rows, textSeq,
+             fwdBest, Double(n) / fwdBest, Double(n) * flopsPerToken(textSeq) / fwdBest / 1e9))
 
 // MARK: - one paper-shaped training step
 var projector = [Float](repeating: 0, count: d * d)   // rank-2 orthogonal projector (coordinate axes)
@@ -77,43 +88,65 @@ projector[0] = 1; projector[d + 1] = 1
 let hook = DetachAndRoll(projector: projector, d: d)
 let optimizer = AdamW(groups: [AdamWGroup(name: "lm", store: student.params, hyper: AdamWHyper(lr: 1e-6))])
 let scratch = LossScratch(vocab: v)
-var taskTargets = [Int32](repeating: -1, count: 480)   // 3 supervised answer positions per row
-for r in 0..<12 { for p in 36..<39 { taskTargets[r * 40 + p] = Int32(r * 7 + p) } }
-let cosineGrads = (0...7).map { _ in FloatBuffer(count: 480 * d) }
+let taskN = rows * taskSeq
+// The hook goes after block 8 and cosine-loss gradients reach residuals 0..7 (fewer on --tiny).
+let hookAfter = min(8, config.nLayers - 1), cosineLayers = min(8, hookAfter)
+var taskTargets = [Int32](repeating: -1, count: taskN)   // 3 supervised answer positions per row
+for r in 0..<rows { for p in 36..<39 { taskTargets[r * taskSeq + p] = Int32((r * 7 + p) % v) } }
+let cosineGrads = (0..<cosineLayers).map { _ in FloatBuffer(count: taskN * d) }
 for g in cosineGrads { for i in 0..<g.count { g[i] = Float(rng.unitFloat() - 0.5) * 1e-4 } }
 
 var parts = [String: Double]()
 @MainActor func trainingStep() throws {
     optimizer.zeroGrad()
     parts["task fwd", default: 0] += try time {
-        _ = try student.forward(task, batch: 12, seq: 40, options: ForwardOptions(training: true, hook: (8, hook)))
+        _ = try student.forward(task, batch: rows, seq: taskSeq, options: ForwardOptions(training: true, hook: (hookAfter, hook)))
     }
     parts["task loss+bwd", default: 0] += time {
         let logits = student.logitsBuffer
-        crossEntropyForwardBackward(logits: logits, targets: taskTargets, dlogits: logits, n: 480, v: v)
+        crossEntropyForwardBackward(logits: logits, targets: taskTargets, dlogits: logits, n: taskN, v: v)
         var grads: [Int: UnsafePointer<Float>] = [:]
-        for i in 0...7 { grads[i] = UnsafePointer(cosineGrads[i].pointer) }
+        for i in 0..<cosineLayers { grads[i] = UnsafePointer(cosineGrads[i].pointer) }
         student.backward(dlogits: logits, residualGrads: grads)
     }
     var teacherLogits: UnsafeMutablePointer<Float>!
-    parts["teacher fwd", default: 0] += try time { teacherLogits = try teacher.forward(text, batch: 12, seq: 70).logits }
+    parts["teacher fwd", default: 0] += try time { teacherLogits = try teacher.forward(text, batch: rows, seq: textSeq).logits }
     parts["text fwd", default: 0] += try time {
-        _ = try student.forward(text, batch: 12, seq: 70, options: ForwardOptions(training: true))
+        _ = try student.forward(text, batch: rows, seq: textSeq, options: ForwardOptions(training: true))
     }
     let logits = student.logitsBuffer
     parts["KL loss+grad", default: 0] += time {
-        klDivergenceForwardBackward(teacher: teacherLogits, student: logits, dstudent: logits, n: 840, v: v, batch: 12, scratch: scratch)
+        klDivergenceForwardBackward(teacher: teacherLogits, student: logits, dstudent: logits, n: n, v: v, batch: rows, scratch: scratch)
     }
     parts["text bwd", default: 0] += time { student.backward(dlogits: logits) }
     parts["AdamW", default: 0] += time { optimizer.update() }
 }
 try trainingStep()   // warm-up: plans activation memory for both shapes
 parts = [:]
-var stepBest = Double.infinity
-for _ in 0..<steps { stepBest = min(stepBest, try time { try trainingStep() }) }
-let stepFlops = 3 * (480 * flopsPerToken(40) + 840 * flopsPerToken(70)) + 840 * flopsPerToken(70)
-say(String(format: "training step (student fwd+bwd 12×40 task + 12×70 text, teacher fwd 12×70, AdamW): best %.2f s of %d, %.1f GFLOP/s (%.2f TFLOP/step), %.0f%% of sgemm peak",
-             stepBest, steps, stepFlops / stepBest / 1e9, stepFlops / 1e12, 100 * stepFlops / stepBest / 1e9 / peak))
-for (k, s) in parts.sorted(by: { $0.value > $1.value }) { say(String(format: "  %-14@ %.2f s/step", k, s / Double(steps))) }
-say(String(format: "vs PyTorch 12.9 s/step (DESIGN §4a): %.2f× faster", 12.9 / stepBest))
+var stepTimes = [Double]()
+for _ in 0..<steps { stepTimes.append(try time { try trainingStep() }) }
+let stepBest = stepTimes.min() ?? .nan, stepMean = stepTimes.reduce(0, +) / Double(max(steps, 1))
+let stepFlops = 3 * (Double(taskN) * flopsPerToken(taskSeq) + Double(n) * flopsPerToken(textSeq)) + Double(n) * flopsPerToken(textSeq)
+say(String(format: "training step (student fwd+bwd %d×%d task + %d×%d text, teacher fwd %d×%d, AdamW): best %.2f s, mean %.2f s of %d, %.1f GFLOP/s at the mean (%.3f TFLOP/step), %.0f%% of sgemm peak",
+             rows, taskSeq, rows, textSeq, rows, textSeq, stepBest, stepMean, steps, stepFlops / stepMean / 1e9, stepFlops / 1e12,
+             100 * stepFlops / stepMean / 1e9 / peak))
+// Matmul FLOPs per part (backward = 2 × forward) and the time they would take at the sgemm peak.
+let taskFwd = Double(taskN) * flopsPerToken(taskSeq), textFwd = Double(n) * flopsPerToken(textSeq)
+let partFlops: [String: Double] = ["task fwd": taskFwd, "task loss+bwd": 2 * taskFwd, "teacher fwd": textFwd,
+                                   "text fwd": textFwd, "text bwd": 2 * textFwd]
+for (k, s) in parts.sorted(by: { $0.value > $1.value }) {
+    let seconds = s / Double(steps), floor = (partFlops[k] ?? 0) / peak / 1e9
+    say(String(format: "  %@ %5.2f s/step  %6.1f GFLOP, %5.2f s at the sgemm peak, %5.2f s outside it",
+               k.padding(toLength: 14, withPad: " ", startingAt: 0), seconds,
+               (partFlops[k] ?? 0) / 1e9, floor, seconds - floor))
+}
+result("step_seconds_each", stepTimes.map { String(format: "%.4f", $0) }.joined(separator: ","))
+result("step_seconds_best", String(format: "%.4f", stepBest))
+result("step_seconds_mean", String(format: "%.4f", stepMean))
+result("step_tflop", String(format: "%.4f", stepFlops / 1e12))
+for (k, s) in parts.sorted(by: { $0.key < $1.key }) {
+    result("part_" + k.replacingOccurrences(of: " ", with: "_").replacingOccurrences(of: "+", with: "_"),
+           String(format: "%.4f", s / Double(steps)))
+}
+result("peak_rss_bytes", "\(peakResidentBytes())")
 say(String(format: "peak RSS %.2f GB", Double(peakResidentBytes()) / 1e9))
