@@ -15,7 +15,7 @@ extension Workspace {
     /// becomes a folder). `outputs` limits which ones. Returns one line per file written.
     public func export(_ target: String, to directory: String, outputs: [String] = [], profile: String,
                        allowStale: Bool = false) throws -> [String] {
-        let names = spec.order.filter { spec.matching(target).contains($0) }
+        let names = spec.matching(target)
         guard !names.isEmpty else { throw ExportError(description: "no stage instance matches '\(target)' (see `pipeline dag`)") }
         let statuses = Dictionary(uniqueKeysWithValues: try status(profile: profile, targets: [target]).map { ($0.stage, $0) })
         let lock = try lock()

@@ -67,14 +67,6 @@ public func jsonLine(_ e: Example, set: String? = nil, compiled: CompiledInput? 
     return out
 }
 
-/// All rows of one file as UTF-8 bytes.
-public func jsonLines(_ examples: [Example], set: String? = nil, compiled: [CompiledInput?]? = nil) -> [UInt8] {
-    var out: [UInt8] = []
-    out.reserveCapacity(examples.count * (compiled == nil ? 100 : 400))
-    for (i, e) in examples.enumerated() { appendJSONLine(e, set: set, compiled: compiled?[i] ?? nil, to: &out) }
-    return out
-}
-
 // MARK: - Byte-level writer (the fast path used for the large files; same output as jsonLine)
 
 @inline(__always)

@@ -38,7 +38,9 @@ import Testing
     @Test func byteWriterMatchesStringWriter() {
         let e = Example(prompt: "a\"b\\c\nd\u{1}é", label: "7")
         let c = CompiledInput(lmTokens: [5, 12], compiledTokens: ["bos", "1", " "], lmToCompiled: [1, 2], promptTokens: 1)
-        #expect(jsonLines([e, e], set: "s", compiled: [c, c]) == Array((jsonLine(e, set: "s", compiled: c) + jsonLine(e, set: "s", compiled: c)).utf8))
+        var bytes: [UInt8] = []
+        for _ in 0..<2 { appendJSONLine(e, set: "s", compiled: c, to: &bytes) }
+        #expect(bytes == Array((jsonLine(e, set: "s", compiled: c) + jsonLine(e, set: "s", compiled: c)).utf8))
     }
 
     @Test func jsonEscaping() {
