@@ -7,8 +7,19 @@ import PackageDescription
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 
-// Numeric kernels are bounds-checked in debug builds and unchecked in release builds.
-let numericSettings: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+// Numeric kernels are bounds-checked in debug builds and unchecked in release builds. On x86-64,
+// release builds of them also use AVX2 + FMA (twice the baseline's SIMD width); executables that
+// run them check the CPU first (Support/BuildCPU.swift). GRAFT_PORTABLE_BUILD=1 builds for the
+// baseline x86-64 instead.
+#if arch(x86_64)
+let avx2Build = Context.environment["GRAFT_PORTABLE_BUILD"] == nil
+#else
+let avx2Build = false
+#endif
+let numericSettings: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked"] + (avx2Build ? ["-target-cpu", "haswell"] : []), .when(configuration: .release)),
+]
+let supportSettings: [SwiftSetting] = avx2Build ? [.define("GRAFT_AVX2_BUILD", .when(configuration: .release))] : []
 
 let package = Package(
     name: "graft",
@@ -35,7 +46,7 @@ let package = Package(
 
         // MARK: - Shared ground: formats, the store, terminal progress
         .target(name: "SafeTensors"),
-        .target(name: "Support"),
+        .target(name: "Support", swiftSettings: supportSettings),
         .target(name: "Artifacts", dependencies: ["CZstd", "CArchive", "SafeTensors", "Support", crypto]),
 
         // MARK: - RASP → compiled transformer (standard library only)
@@ -73,10 +84,10 @@ let package = Package(
         .executableTarget(name: "pipeline", dependencies: ["Pipeline", argumentParser]),
         .executableTarget(name: "generate-data", dependencies: ["Tasks", "Support", argumentParser]),
         .executableTarget(name: "compile-rasp", dependencies: ["Compiler", "CompiledModelFile", "RASP", "SafeTensors", "Support", argumentParser]),
-        .executableTarget(name: "distill", dependencies: ["Injection", "Tasks", "Tensor", argumentParser]),
+        .executableTarget(name: "distill", dependencies: ["Injection", "Tasks", "Tensor", "Support", argumentParser]),
         .executableTarget(name: "evaluate", dependencies: ["Evaluation", "LM", "Tasks", "Tensor", "Support", argumentParser]),
         .executableTarget(name: "decode", dependencies: ["Decoding", "Tasks", "Support", "Tensor", argumentParser]),
-        .executableTarget(name: "report", dependencies: ["ReportStage", "Reporting", "Decoding", argumentParser]),
+        .executableTarget(name: "report", dependencies: ["ReportStage", "Reporting", "Decoding", "Support", argumentParser]),
         .executableTarget(name: "graft-lm", dependencies: ["LM", "Engine", "Tensor", "Support", argumentParser]),
 
         // MARK: - Tests, one target per library
@@ -102,9 +113,9 @@ let package = Package(
         // MARK: - Benchmarks (release builds; print figures, assert nothing)
         .executableTarget(name: "bench-store", dependencies: ["Artifacts", "Pipeline", "SafeTensors", "Support"], path: "Benchmarks/bench-store"),
         .executableTarget(name: "bench-compile", dependencies: ["Compiler", "RASP", "Support"], path: "Benchmarks/bench-compile"),
-        .executableTarget(name: "bench-data", dependencies: ["Tasks"], path: "Benchmarks/bench-data"),
-        .executableTarget(name: "bench-engine", dependencies: ["LM", "Engine", "Tensor", "Support"], path: "Benchmarks/bench-engine", swiftSettings: numericSettings),
+        .executableTarget(name: "bench-data", dependencies: ["Tasks", "Support"], path: "Benchmarks/bench-data"),
+        .executableTarget(name: "bench-engine", dependencies: ["LM", "Engine", "Tensor", "Support"], path: "Benchmarks/bench-engine"),
         .executableTarget(name: "bench-report", dependencies: ["Reporting"], path: "Benchmarks/bench-report"),
-        .executableTarget(name: "bench-decode", dependencies: ["Decoding", "Support"], path: "Benchmarks/bench-decode", swiftSettings: numericSettings),
+        .executableTarget(name: "bench-decode", dependencies: ["Decoding", "Support"], path: "Benchmarks/bench-decode"),
     ]
 )

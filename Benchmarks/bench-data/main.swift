@@ -2,7 +2,10 @@
 // all OOD sets) and of the corpora, in a release build. Usage:
 //   bench-data [PACKAGES_DIR] [OUT_DIR] [MODEL]   (MODEL: also time compiled-input alignment)
 import Foundation
+import Support
 import Tasks
+
+requireBuildCPU(program: "bench-data")
 
 let args = CommandLine.arguments
 let packages = args.count > 1 ? args[1] : "vendor/packages"

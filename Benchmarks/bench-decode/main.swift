@@ -5,6 +5,8 @@ import Decoding
 import Foundation
 import Support
 
+requireBuildCPU(program: "bench-decode")
+
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let t = monotonicSeconds()
     try body()

@@ -9,6 +9,8 @@ import LM
 import Support
 import Tensor
 
+requireBuildCPU(program: "bench-engine")
+
 /// Prints and flushes at once, so figures show up even when a run is cut short.
 func say(_ line: String) { print(line); fflush(nil) }
 
@@ -124,12 +126,22 @@ var parts = [String: Double]()
 try trainingStep()   // warm-up: plans activation memory for both shapes
 parts = [:]
 var stepTimes = [Double]()
+GemmMeter.start()
 for _ in 0..<steps { stepTimes.append(try time { try trainingStep() }) }
+let inside = GemmMeter.stop()
 let stepBest = stepTimes.min() ?? .nan, stepMean = stepTimes.reduce(0, +) / Double(max(steps, 1))
 let stepFlops = 3 * (Double(taskN) * flopsPerToken(taskSeq) + Double(n) * flopsPerToken(textSeq)) + Double(n) * flopsPerToken(textSeq)
 say(String(format: "training step (student fwd+bwd %d×%d task + %d×%d text, teacher fwd %d×%d, AdamW): best %.2f s, mean %.2f s of %d, %.1f GFLOP/s at the mean (%.3f TFLOP/step), %.0f%% of sgemm peak",
              rows, taskSeq, rows, textSeq, rows, textSeq, stepBest, stepMean, steps, stepFlops / stepMean / 1e9, stepFlops / 1e12,
              100 * stepFlops / stepMean / 1e9 / peak))
+// Every sgemm call of the timed steps, metered: the matmuls' own speed, apart from the rest.
+let insideSeconds = inside.seconds / Double(steps), insideRate = inside.flops / inside.seconds / 1e9
+say(String(format: "inside sgemm: %.2f s/step in %d calls, %.1f GFLOP/step at %.1f GFLOP/s = %.0f%% of sgemm peak; outside sgemm: %.2f s/step",
+           insideSeconds, inside.calls / max(steps, 1), inside.flops / Double(steps) / 1e9, insideRate,
+           100 * insideRate / peak, stepMean - insideSeconds))
+result("inside_sgemm_seconds", String(format: "%.4f", insideSeconds))
+result("inside_sgemm_gflops", String(format: "%.1f", insideRate))
+result("inside_sgemm_share_of_peak", String(format: "%.3f", insideRate / peak))
 // Matmul FLOPs per part (backward = 2 × forward) and the time they would take at the sgemm peak.
 let taskFwd = Double(taskN) * flopsPerToken(taskSeq), textFwd = Double(n) * flopsPerToken(textSeq)
 let partFlops: [String: Double] = ["task fwd": taskFwd, "task loss+bwd": 2 * taskFwd, "teacher fwd": textFwd,

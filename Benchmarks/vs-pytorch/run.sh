@@ -97,15 +97,16 @@ g_best="$(result step_seconds_best "$work/graft.txt")"; t_best="$(result step_se
 g_each="$(result step_seconds_each "$work/graft.txt")"; t_each="$(result step_seconds_each "$work/torch.txt")"
 g_params="$(result parameters "$work/graft.txt")"; t_params="$(result parameters "$work/torch.txt")"
 tflop="$(result step_tflop "$work/graft.txt")"; peak="$(result sgemm_peak_gflops "$work/graft.txt")"
+inside="$(result inside_sgemm_gflops "$work/graft.txt")"
 g_rss="$(rss "$work/graft.time")"; t_rss="$(rss "$work/torch.time")"
-for x in g_mean t_mean g_best t_best tflop peak g_rss t_rss; do
+for x in g_mean t_mean g_best t_best tflop peak inside g_rss t_rss; do
     [ -n "${!x}" ] || { echo "run.sh: no figure for $x (see the output above)" >&2; exit 1; }
 done
 [ "$g_params" = "$t_params" ] || echo "WARNING: parameter counts differ: graft $g_params, PyTorch $t_params"
 
 echo "== side by side (same shape, $steps timed steps each; FLOPs = bench-engine's count, $tflop TFLOP/step)"
 awk -v gm="$g_mean" -v tm="$t_mean" -v gb="$g_best" -v tb="$t_best" -v f="$tflop" -v p="$peak" \
-    -v gr="$g_rss" -v tr="$t_rss" -v ge="$g_each" -v te="$t_each" -v params="$g_params" 'BEGIN {
+    -v gr="$g_rss" -v tr="$t_rss" -v ge="$g_each" -v te="$t_each" -v params="$g_params" -v ins="$inside" 'BEGIN {
     printf "  %-34s %16s %16s %12s\n", "", "graft", "PyTorch", "PyTorch/graft"
     printf "  %-34s %16.2f %16.2f %11.2fx\n", "step seconds, mean", gm, tm, tm / gm
     printf "  %-34s %16.2f %16.2f %11.2fx\n", "step seconds, best", gb, tb, tb / gb
@@ -117,7 +118,7 @@ awk -v gm="$g_mean" -v tm="$t_mean" -v gb="$g_best" -v tb="$t_best" -v f="$tflop
     printf "  sgemm peak measured by graft'"'"'s process: %.1f GFLOP/s\n", p
     print "== verdict against issue 4'"'"'s targets"
     printf "  speed   PyTorch/graft = %.3fx on the mean step (target >= 1.5x): %s\n", tm / gm, (tm / gm >= 1.5 ? "MET" : "MISSED")
-    printf "  sgemm   whole step at %.0f%% of the sgemm peak (target >= 60%%; a lower bound on the share inside the big matmuls): %s\n",
-        100 * f * 1000 / gm / p, (f * 1000 / gm / p >= 0.6 ? "MET" : "MISSED")
+    printf "  sgemm   inside graft'"'"'s sgemm calls %.1f GFLOP/s = %.0f%% of the sgemm peak (target >= 60%%): %s (whole step: %.0f%%)\n",
+        ins, 100 * ins / p, (ins / p >= 0.6 ? "MET" : "MISSED"), 100 * f * 1000 / gm / p
     printf "  memory  graft %.2f GB vs PyTorch %.2f GB peak RSS (target <=): %s\n", gr * 1024 / 1e9, tr * 1024 / 1e9, (gr <= tr ? "MET" : "MISSED")
 }'

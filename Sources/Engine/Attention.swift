@@ -1,5 +1,6 @@
 // Causal multi-head attention with grouped key/value heads (query head h reads kv head
-// h / (H/K)), forward and backward, one sgemm per (batch, head) for scores and for values.
+// h / (H/K)), forward and backward, with register-blocked SIMD loops over each (batch, head) pair:
+// at T ≈ 70 and E = 64, thousands of tiny serialised sgemm calls cost more than the arithmetic.
 // Queries may be a suffix of the keys (KV cache): query i sees keys j ≤ i + (Tk − Tq).
 // Legend: B batch, Tq query positions, Tk key positions, H query heads, K kv heads, E head dim.
 import Foundation
@@ -16,30 +17,35 @@ public struct AttentionShape: Sendable {
 }
 
 /// out[B·Tq, H·E] = softmax(q·kᵀ/√E + causal mask) · v;  saves probs[B,H,Tq,Tk].
-/// q [B·Tq, H·E], k and v [B·kvBatchRows, K·E].
+/// q [B·Tq, H·E], k and v [B·kvBatchRows, K·E]. The (batch, head) pairs run in parallel, each
+/// pair on one thread in a fixed order, so results do not depend on the thread count.
 public func attentionForward(_ out: UnsafeMutablePointer<Float>, probs: UnsafeMutablePointer<Float>,
                              q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                              shape s: AttentionShape) {
-    let he = s.heads * s.headDim, ke = s.kvHeads * s.headDim, group = s.heads / s.kvHeads
-    let scale = 1 / Float(s.headDim).squareRoot()
-    let shift = s.tk - s.tq
-    for b in 0..<s.b {
-        for h in 0..<s.heads {
-            let qb = q + b * s.tq * he + h * s.headDim
-            let kb = k + b * s.kvBatchRows * ke + (h / group) * s.headDim
-            let vb = v + b * s.kvBatchRows * ke + (h / group) * s.headDim
-            let p = probs + (b * s.heads + h) * s.tq * s.tk                  // [Tq, Tk]
-            gemm(transA: false, transB: true, m: s.tq, n: s.tk, k: s.headDim, alpha: scale,
-                 a: qb, lda: he, b: kb, ldb: ke, c: p, ldc: s.tk)
-            for i in 0..<s.tq {
-                let row = p + i * s.tk, visible = i + shift + 1
-                let m = maximum(row, visible)
-                let z = expShifted(row, shift: m, into: row, visible)
-                scale1(row, 1 / z, visible)
-                (row + visible).update(repeating: 0, count: s.tk - visible)
+    let e = s.headDim, he = s.heads * e, ke = s.kvHeads * e, group = s.heads / s.kvHeads
+    let scale = 1 / Float(e).squareRoot()
+    let shift = s.tk - s.tq, ldT = (s.tk + 15) / 16 * 16
+    parallelFor(s.b * s.heads) { pairs in
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: e * ldT + ldT) { buffer in
+            let kT = buffer.baseAddress!, scores = kT + e * ldT                // kᵀ [E, ldT], one score row
+            for pair in pairs {
+                let b = pair / s.heads, h = pair % s.heads
+                let kb = k + b * s.kvBatchRows * ke + (h / group) * e
+                let vb = v + b * s.kvBatchRows * ke + (h / group) * e
+                transpose(kb, rows: s.tk, cols: e, ld: ke, into: kT, ldT: ldT)
+                let p = probs + pair * s.tq * s.tk                             // [Tq, Tk]
+                for i in 0..<s.tq {
+                    let row = b * s.tq + i, pr = p + i * s.tk, visible = i + shift + 1
+                    transposedDots(q + row * he + h * e, kT, ldT: ldT, e: e, n: visible, into: scores)
+                    for j in 0..<visible { pr[j] = scale * scores[j] }
+                    let m = maximum(pr, visible)
+                    let z = expShifted(pr, shift: m, into: pr, visible)
+                    scale1(pr, 1 / z, visible)
+                    (pr + visible).update(repeating: 0, count: s.tk - visible)
+                    weightedRowSum(out + row * he + h * e, coeffs: pr, coeffStride: 1, rows: vb, rowStride: ke,
+                                   0..<visible, e: e)
+                }
             }
-            gemm(transA: false, transB: false, m: s.tq, n: s.headDim, k: s.tk, a: p, lda: s.tk,
-                 b: vb, ldb: ke, c: out + b * s.tq * he + h * s.headDim, ldc: he)
         }
     }
 }
@@ -47,39 +53,93 @@ public func attentionForward(_ out: UnsafeMutablePointer<Float>, probs: UnsafeMu
 @inline(__always) private func scale1(_ x: UnsafeMutablePointer<Float>, _ s: Float, _ n: Int) { scale(x, s, n) }
 
 /// From dout[B·Tq, H·E]: dq[B·Tq, H·E] (overwritten), dk, dv [B·Tk, K·E] (overwritten).
-/// `scratch` holds Tq·Tk floats. Self-attention only (Tq == Tk, kvBatchRows == Tk).
+/// Self-attention only (Tq == Tk, kvBatchRows == Tk). The (batch, kv head) pairs run in parallel:
+/// each owns its slices of dk and dv and walks its query heads and positions in a fixed order.
 public func attentionBackward(dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>,
-                              dv: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+                              dv: UnsafeMutablePointer<Float>,
                               dout: UnsafePointer<Float>, q: UnsafePointer<Float>, k: UnsafePointer<Float>,
                               v: UnsafePointer<Float>, probs: UnsafePointer<Float>, shape s: AttentionShape) {
     precondition(s.tq == s.tk && s.kvBatchRows == s.tk, "attentionBackward: self-attention shapes only")
-    let t = s.tq, he = s.heads * s.headDim, ke = s.kvHeads * s.headDim, group = s.heads / s.kvHeads
-    let scale = 1 / Float(s.headDim).squareRoot()
-    dk.update(repeating: 0, count: s.b * t * ke)
-    dv.update(repeating: 0, count: s.b * t * ke)
-    for b in 0..<s.b {
-        for h in 0..<s.heads {
-            let off = b * t * he + h * s.headDim, kvOff = b * t * ke + (h / group) * s.headDim
-            let p = probs + (b * s.heads + h) * t * t                     // [T, T]
-            let dO = dout + off
-            // dv[T,E] += pᵀ · dO
-            gemm(transA: true, transB: false, m: t, n: s.headDim, k: t, a: p, lda: t, b: dO, ldb: he,
-                 beta: 1, c: dv + kvOff, ldc: ke)
-            // dp[T,T] = dO · vᵀ
-            gemm(transA: false, transB: true, m: t, n: t, k: s.headDim, a: dO, lda: he, b: v + kvOff, ldb: ke,
-                 c: scratch, ldc: t)
-            // ds = p ⊙ (dp − Σ_j p·dp)   (in scratch)
-            for i in 0..<t {
-                let pr = p + i * t, dr = scratch + i * t
-                let c = dot(pr, dr, i + 1)
-                for j in 0...i { dr[j] = pr[j] * (dr[j] - c) }
-                (dr + i + 1).update(repeating: 0, count: t - i - 1)
+    let t = s.tq, e = s.headDim, he = s.heads * e, ke = s.kvHeads * e, group = s.heads / s.kvHeads
+    let scale = 1 / Float(e).squareRoot(), ldT = (t + 15) / 16 * 16
+    parallelFor(s.b * s.kvHeads) { pairs in
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: e * ldT + t * t + ldT) { buffer in
+            let vT = buffer.baseAddress!, ds = vT + e * ldT, dp = ds + t * t  // vᵀ [E, ldT], dS [T, T], one dp row
+            for pair in pairs {
+                let b = pair / s.kvHeads, g = pair % s.kvHeads
+                let kvb = b * t * ke + g * e                                   // this pair's kv slice
+                transpose(v + kvb, rows: t, cols: e, ld: ke, into: vT, ldT: ldT)
+                for j in 0..<t {
+                    (dk + kvb + j * ke).update(repeating: 0, count: e)
+                    (dv + kvb + j * ke).update(repeating: 0, count: e)
+                }
+                for h in (g * group)..<((g + 1) * group) {
+                    let p = probs + (b * s.heads + h) * t * t                  // [T, T]
+                    let qh = q + b * t * he + h * e, dOh = dout + b * t * he + h * e, dqh = dq + b * t * he + h * e
+                    // dS_ij = P_ij (dP_ij − Σ_j P_ij dP_ij), dP_ij = dO_i · v_j  (zero above the diagonal)
+                    for i in 0..<t {
+                        let pr = p + i * t, dsr = ds + i * t, visible = i + 1
+                        transposedDots(dOh + i * he, vT, ldT: ldT, e: e, n: visible, into: dp)
+                        let c = dot(pr, dp, visible)
+                        for j in 0..<visible { dsr[j] = pr[j] * (dp[j] - c) }
+                        (dsr + visible).update(repeating: 0, count: t - visible)
+                    }
+                    for i in 0..<t {   // dq_i = scale Σ_{j ≤ i} dS_ij k_j
+                        weightedRowSum(dqh + i * he, coeffs: ds + i * t, coeffStride: 1, rows: k + kvb, rowStride: ke,
+                                       0..<(i + 1), e: e, scale: scale)
+                    }
+                    for j in 0..<t {   // dk_j += scale Σ_{i ≥ j} dS_ij q_i;  dv_j += Σ_{i ≥ j} P_ij dO_i
+                        weightedRowSum(dk + kvb + j * ke, coeffs: ds + j, coeffStride: t, rows: qh, rowStride: he,
+                                       j..<t, e: e, scale: scale, accumulate: true)
+                        weightedRowSum(dv + kvb + j * ke, coeffs: p + j, coeffStride: t, rows: dOh, rowStride: he,
+                                       j..<t, e: e, accumulate: true)
+                    }
+                }
             }
-            // dq[T,E] = scale · ds · k;  dk[T,E] += scale · dsᵀ · q
-            gemm(transA: false, transB: false, m: t, n: s.headDim, k: t, alpha: scale, a: scratch, lda: t,
-                 b: k + kvOff, ldb: ke, c: dq + off, ldc: he)
-            gemm(transA: true, transB: false, m: t, n: s.headDim, k: t, alpha: scale, a: scratch, lda: t,
-                 b: q + off, ldb: he, beta: 1, c: dk + kvOff, ldc: ke)
         }
+    }
+}
+
+// MARK: - The inner loops (vector accumulators stay in registers; E need not be a multiple of 16)
+
+/// xT[c·ldT + r] = x[r·ld + c] for r < rows, c < cols.
+@inline(__always) private func transpose(_ x: UnsafePointer<Float>, rows: Int, cols: Int, ld: Int,
+                                         into xT: UnsafeMutablePointer<Float>, ldT: Int) {
+    for r in 0..<rows { for c in 0..<cols { xT[c * ldT + r] = x[r * ld + c] } }
+}
+
+/// out[j] = Σ_c x[c] · xT[c·ldT + j] for j < n (16 columns at a time; out has room for n rounded up to 16).
+@inline(__always) private func transposedDots(_ x: UnsafePointer<Float>, _ xT: UnsafePointer<Float>, ldT: Int,
+                                              e: Int, n: Int, into out: UnsafeMutablePointer<Float>) {
+    var j = 0
+    while j < n {
+        var acc = SIMD16<Float>(repeating: 0)
+        for c in 0..<e { acc += x[c] * load16(xT + c * ldT + j) }
+        store16(acc, out + j)
+        j += 16
+    }
+}
+
+/// out[0..<e] (+)= scale · Σ_{r ∈ range} coeffs[r·coeffStride] · rows[r·rowStride + 0..<e].
+@inline(__always) private func weightedRowSum(_ out: UnsafeMutablePointer<Float>, coeffs: UnsafePointer<Float>,
+                                              coeffStride: Int, rows: UnsafePointer<Float>, rowStride: Int,
+                                              _ range: Range<Int>, e: Int, scale: Float = 1, accumulate: Bool = false) {
+    var c = 0
+    while c + 32 <= e {
+        var a0 = SIMD16<Float>(repeating: 0), a1 = SIMD16<Float>(repeating: 0)
+        for r in range {
+            let w = coeffs[r * coeffStride], row = rows + r * rowStride + c
+            a0 += w * load16(row); a1 += w * load16(row + 16)
+        }
+        a0 *= scale; a1 *= scale
+        if accumulate { a0 += load16(out + c); a1 += load16(out + c + 16) }
+        store16(a0, out + c); store16(a1, out + c + 16)
+        c += 32
+    }
+    while c < e {
+        var a: Float = 0
+        for r in range { a += coeffs[r * coeffStride] * rows[r * rowStride + c] }
+        out[c] = accumulate ? out[c] + scale * a : scale * a
+        c += 1
     }
 }

@@ -2,11 +2,25 @@
 // `gemmReference` is the naive triple loop kept beside it as its oracle in tests.
 // C[M,N] = alpha · op(A)[M,K] · op(B)[K,N] + beta · C, op = transpose when the flag is set.
 import CBLAS
+import Dispatch
 import Synchronization
 
 /// OpenBLAS calls are serialised, so concurrent callers (the parallel test runner) never race on
 /// its thread pool or on a thread-count change; the engine itself calls it from one thread.
 let blasLock = Mutex<Void>(())
+
+/// Wall time and FLOPs spent inside `gemm` calls, for benchmarks: how fast the matmuls themselves
+/// run, apart from everything around them. Off by default; when on, each call reads the clock twice.
+public enum GemmMeter {
+    public struct Reading: Sendable { public var calls = 0, seconds = 0.0, flops = 0.0 }
+    // Written only while holding blasLock; read by the caller between calls.
+    nonisolated(unsafe) static var on = false
+    nonisolated(unsafe) static var total = Reading()
+    /// Starts metering from zero.
+    public static func start() { blasLock.withLock { _ in total = Reading(); on = true } }
+    /// Stops metering and returns what was measured since `start`.
+    public static func stop() -> Reading { blasLock.withLock { _ in on = false; return total } }
+}
 
 /// C[M,N] = alpha · op(A) · op(B) + beta · C, all row-major with leading dimensions lda, ldb, ldc.
 public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
@@ -14,8 +28,14 @@ public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Floa
                  beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
     if m == 0 || n == 0 { return }
     blasLock.withLock { _ in
+        let t0 = GemmMeter.on ? DispatchTime.now().uptimeNanoseconds : 0
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        if GemmMeter.on {
+            GemmMeter.total.calls += 1
+            GemmMeter.total.seconds += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+            GemmMeter.total.flops += 2 * Double(m) * Double(n) * Double(k)
+        }
     }
 }
 

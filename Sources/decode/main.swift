@@ -4,6 +4,7 @@
 import ArgumentParser
 import Decoding
 import Foundation
+import Support
 import Tasks
 import Tensor
 
@@ -50,4 +51,5 @@ struct Decode: ParsableCommand {
     }
 }
 
+requireBuildCPU(program: "decode")
 Decode.main()

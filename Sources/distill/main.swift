@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import Injection
+import Support
 import Tasks
 import Tensor
 
@@ -91,4 +92,5 @@ struct Distill: ParsableCommand {
     }
 }
 
+requireBuildCPU(program: "distill")
 Distill.main()

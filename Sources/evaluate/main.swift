@@ -98,4 +98,5 @@ struct Evaluate: ParsableCommand {
     }
 }
 
+requireBuildCPU(program: "evaluate")
 Evaluate.main()

@@ -3,6 +3,7 @@
 // the Tasks library (writeTaskData, writeCorpora).
 import ArgumentParser
 import Foundation
+import Support
 import Tasks
 
 struct GenerateData: ParsableCommand {
@@ -85,4 +86,5 @@ struct CorporaCommand: ParsableCommand {
 /// relative `--packages` are found from here.
 func repositoryRoot() -> String { ProcessInfo.processInfo.environment["GRAFT_ROOT"] ?? "." }
 
+requireBuildCPU(program: "generate-data")
 GenerateData.main()

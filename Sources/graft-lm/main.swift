@@ -1,6 +1,7 @@
 // `graft-lm`: the language model from the command line: tokenize, generate, logits, bench.
 // Each subcommand is a thin layer over LM library calls.
 import ArgumentParser
+import Support
 
 struct GraftLm: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,4 +19,5 @@ struct ModelOptions: ParsableArguments {
     var root: String = "."
 }
 
+requireBuildCPU(program: "graft-lm")
 GraftLm.main()

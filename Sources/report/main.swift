@@ -5,6 +5,7 @@ import ArgumentParser
 import Decoding
 import Foundation
 import ReportStage
+import Support
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -54,4 +55,5 @@ struct Diff: ParsableCommand {
     }
 }
 
+requireBuildCPU(program: "report")
 ReportCommand.main()

@@ -107,8 +107,8 @@ import Tensor
         }
         var out = [Float](repeating: 0, count: q.count), p = [Float](repeating: 0, count: b * h * t * t)
         attentionForward(&out, probs: &p, q: q, k: kk, v: v, shape: shape)
-        var dq = q, dk = kk, dv = v, scratch = [Float](repeating: 0, count: t * t)
-        attentionBackward(dq: &dq, dk: &dk, dv: &dv, scratch: &scratch, dout: r, q: q, k: kk, v: v, probs: p, shape: shape)
+        var dq = q, dk = kk, dv = v
+        attentionBackward(dq: &dq, dk: &dk, dv: &dv, dout: r, q: q, k: kk, v: v, probs: p, shape: shape)
         checkGradient("attention dq", q, analytic: dq) { weightedSum(fwd($0, kk, v), r) }
         checkGradient("attention dk", kk, analytic: dk) { weightedSum(fwd(q, $0, v), r) }
         checkGradient("attention dv", v, analytic: dv) { weightedSum(fwd(q, kk, $0), r) }

@@ -10,10 +10,12 @@ import Tensor
 
 @Suite struct ObjectiveTests {
     @Test func injectionAlignsEveryLayerAndLearnsTheTask() throws {
-        // detach-and-roll makes the task harder to learn: a lower LM learning rate and more steps
-        var s = TinyTask.settings(steps: 6000)
-        s.lrModel = 2e-3
-        let t = try TinyTask.trainer(.injection, steps: 6000, settings: s)
+        // detach-and-roll makes the task harder to learn: a lower LM learning rate and more steps.
+        // At 6000 steps and 2e-3 the final accuracy swung between 0.64 and 1.0 with the seed or
+        // with last-bit changes in the kernels; 12000 steps at 1e-3 reached 0.96–1.0 on seeds 1–4 and 7.
+        var s = TinyTask.settings(steps: 12000)
+        s.lrModel = 1e-3
+        let t = try TinyTask.trainer(.injection, steps: 12000, settings: s)
         let r = try t.run()
         let cos = r.log.suffix(20).compactMap { $0["cos"]?.arrayValue?.compactMap(\.doubleValue) }
         let layers = cos[0].count
@@ -27,7 +29,8 @@ import Tensor
     }
 
     @Test func baselineLearnsWithoutTouchingTheAdapter() throws {
-        let t = try TinyTask.trainer(.baseline, steps: 1500)
+        // 1500 steps ended at 0.91–1.0 depending on last-bit kernel changes; 3000 reach 0.99–1.0 on seeds 1–3 and 7
+        let t = try TinyTask.trainer(.baseline, steps: 3000)
         let before = t.objective.adapter.params.values.array
         let r = try t.run()
         #expect(r.log.allSatisfy { $0["cos"] == nil && $0["alg"] == nil })

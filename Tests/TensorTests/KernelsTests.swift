@@ -53,4 +53,38 @@ import Tensor
         }
         #expect(abs(Double(total) - ref) / ref < 1e-5)
     }
+
+    @Test func laneSelectMaxMin() {
+        let a = SIMD16<Float>((0..<16).map { Float($0) - 8.5 }), b = SIMD16<Float>(repeating: 0.25)
+        let mx = max16(a, b), mn = min16(a, b), sel = select16(a .< b, a * 2, b)
+        for i in 0..<16 {
+            #expect(mx[i] == Swift.max(a[i], b[i]))
+            #expect(mn[i] == Swift.min(a[i], b[i]))
+            #expect(sel[i] == (a[i] < b[i] ? 2 * a[i] : b[i]))
+        }
+    }
+
+    @Test func exp16OverTheWholeRangeAndBeyond() {
+        let inRange: [Float] = [-87.3, -60.5, -10, -1, -0.3465736, 0, 0.3465736, 1, 10, 44.4, 80, 88.3,
+                                -0.5 * 0.6931472, 0.5 * 0.6931472, 3 * 0.6931472, 1e-7, -1e-7]
+        var lanes = SIMD16<Float>(repeating: 0)
+        for chunk in stride(from: 0, to: inRange.count, by: 16) {
+            let part = Array(inRange[chunk..<min(chunk + 16, inRange.count)])
+            for i in 0..<16 { lanes[i] = i < part.count ? part[i] : 0 }
+            let e = exp16(lanes)
+            for (i, v) in part.enumerated() {
+                let ref = Foundation.exp(Double(v))
+                #expect(abs(Double(e[i]) - ref) <= 3e-7 * ref, "exp16(\(v)) = \(e[i]), expected \(ref)")
+            }
+        }
+        // Outside [−87.3, 88.3] the input is clamped: finite, positive, and equal to the edge values.
+        var out = SIMD16<Float>(repeating: 0)
+        let beyond: [Float] = [-.infinity, -1e30, -200, -87.31, 88.31, 100, 1e30, .infinity]
+        for (i, v) in beyond.enumerated() { out[i] = v }
+        let e = exp16(out), low = exp16(SIMD16(repeating: -87.3))[0], high = exp16(SIMD16(repeating: 88.3))[0]
+        for i in 0..<beyond.count {
+            #expect(e[i] == (beyond[i] < 0 ? low : high), "exp16(\(beyond[i])) = \(e[i])")
+            #expect(e[i].isFinite && e[i] > 0)
+        }
+    }
 }

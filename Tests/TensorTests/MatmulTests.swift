@@ -37,4 +37,20 @@ import Tensor
     @Test func blasReportsItsCore() {
         #expect(!Threads.blasCoreName.isEmpty && Threads.blasCoreName != "unknown")
     }
+
+    @Test func theMeterCountsCallsFlopsAndTime() {
+        let a = random(2 * 4, seed: 7), b = random(4 * 3, seed: 8)
+        var c = [Float](repeating: 0, count: 2 * 3)
+        GemmMeter.start()
+        gemm(transA: false, transB: false, m: 2, n: 3, k: 4, a: a, lda: 4, b: b, ldb: 3, c: &c, ldc: 3)
+        gemm(transA: false, transB: false, m: 2, n: 3, k: 4, a: a, lda: 4, b: b, ldb: 3, c: &c, ldc: 3)
+        let reading = GemmMeter.stop()
+        // Tests run in parallel, so other suites' products may be metered too: at least these two.
+        #expect(reading.calls >= 2)
+        #expect(reading.flops >= 2 * 2 * 3 * 4 * 2)
+        #expect(reading.seconds > 0)
+        let after = GemmMeter.stop()
+        gemm(transA: false, transB: false, m: 2, n: 3, k: 4, a: a, lda: 4, b: b, ldb: 3, c: &c, ldc: 3)
+        #expect(GemmMeter.stop().calls == after.calls)   // stopped: nothing more is counted
+    }
 }

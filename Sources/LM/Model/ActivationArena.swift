@@ -39,7 +39,6 @@ final class ActivationArena {
     private(set) var dk = FloatBuffer(count: 0), dv = FloatBuffer(count: 0)        // [N, K·E]
     private(set) var dqkv = FloatBuffer(count: 0), qkv = FloatBuffer(count: 0)     // [N, 3D] (GPT-2)
     private(set) var df1 = FloatBuffer(count: 0), df2 = FloatBuffer(count: 0), df3 = FloatBuffer(count: 0) // [N, F]
-    private(set) var dprobs = FloatBuffer(count: 0)  // [T, T]
 
     init(config: ModelConfig) { self.config = config }
 
@@ -73,7 +72,6 @@ final class ActivationArena {
             dqkv = FloatBuffer(count: c.family == .gpt2 ? nt * 3 * c.dModel : 0)
             df1 = FloatBuffer(count: nt * c.dFF); df2 = FloatBuffer(count: nt * c.dFF); df3 = FloatBuffer(count: nt * c.dFF)
         }
-        if backward && dprobs.count < t * t { dprobs = FloatBuffer(count: t * t) }
     }
 
     /// Slot pointers for the current shape (views into the slot's buffer; shape-dependent offsets).

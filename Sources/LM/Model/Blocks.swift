@@ -80,7 +80,7 @@ extension TransformerLM {
                            accumulateDx: true)
             rmsNormBackward(dx: dres, dw: g[5], dy: dln, x: s.mid, w: w[5], rstd: s.ln2Rstd, n: n, d: d, accumulate: true)
             linearBackward(dx: a.datt.pointer, dw: g[4], db: nil, dy: dres, x: s.att, w: w[4], layout: .outIn, n: n, i: he, o: d)
-            attentionBackward(dq: a.dq.pointer, dk: a.dk.pointer, dv: a.dv.pointer, scratch: a.dprobs.pointer,
+            attentionBackward(dq: a.dq.pointer, dk: a.dk.pointer, dv: a.dv.pointer,
                               dout: a.datt.pointer, q: s.q, k: s.k, v: s.v, probs: s.probs, shape: shape)
             ropeApply(a.dq.pointer, table: rope!, b: b, t: t, heads: c.nHeads, headDim: e, inverse: true)
             ropeApply(a.dk.pointer, table: rope!, b: b, t: t, heads: c.nKVHeads, headDim: e, inverse: true)
@@ -97,7 +97,7 @@ extension TransformerLM {
             layerNormBackward(dx: dres, dw: g[6], db: g[7], dy: dln, x: s.mid, w: w[6], mean: s.ln2Mean, rstd: s.ln2Rstd,
                               n: n, d: d, accumulate: true)
             linearBackward(dx: a.datt.pointer, dw: g[4], db: g[5], dy: dres, x: s.att, w: w[4], layout: .inOut, n: n, i: d, o: d)
-            attentionBackward(dq: a.dq.pointer, dk: a.dk.pointer, dv: a.dv.pointer, scratch: a.dprobs.pointer,
+            attentionBackward(dq: a.dq.pointer, dk: a.dk.pointer, dv: a.dv.pointer,
                               dout: a.datt.pointer, q: s.q, k: s.k, v: s.v, probs: s.probs, shape: shape)
             let dqkv = a.dqkv.pointer                                     // [N, 3D]
             for r in 0..<n {
