@@ -9,6 +9,13 @@
 public protocol TextTokenizer {
     func encode(_ text: String) -> [Int]
     func decode(_ id: Int) -> String
+    /// An equal tokenizer for one thread at a time (e.g. with an unlocked cache of its own), for
+    /// loops that encode millions of texts in parallel. The default is the tokenizer itself.
+    func forOneThread() -> any TextTokenizer
+}
+
+extension TextTokenizer {
+    public func forOneThread() -> any TextTokenizer { self }
 }
 
 /// The compiled vocabularies of METHOD §1.1 (without bos/pad).

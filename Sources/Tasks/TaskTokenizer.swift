@@ -12,6 +12,11 @@ public struct TaskTokenizer: TextTokenizer, Sendable {
         self.bpe = surgery.isEmpty ? bpe : try bpe.removingMerges(surgery)
     }
 
+    private init(bpe: BPETokenizer, surgery: [MergeFilter]) { self.bpe = bpe; self.surgery = surgery }
+
+    /// The same tokenizer with an unlocked cache of its own (`BPETokenizer.forOneThread`).
+    public func forOneThread() -> any TextTokenizer { TaskTokenizer(bpe: bpe.forOneThread(), surgery: surgery) }
+
     public static func surgery(for task: TaskKind) -> [MergeFilter] {
         switch task {
         case .dyck: [.singleBracket]

@@ -62,6 +62,8 @@ func writeJSONLines(_ path: String, _ sets: [(examples: [Example], name: String,
                     chunk: Int = 1 << 16, progress: ProgressBar? = nil) throws -> [Int?] {
     var counts: [Int?] = []
     let cores = ProcessInfo.processInfo.activeProcessorCount
+    // One tokenizer per part, each with its own unlocked cache: no lock traffic between threads.
+    let workers = aligner.map { a in (0..<cores).map { _ in a.tokenizer.forOneThread() } } ?? []
     try writeFileAtomically(path) { write in
         for set in sets {
             var tooLong = 0
@@ -75,7 +77,7 @@ func writeJSONLines(_ path: String, _ sets: [(examples: [Example], name: String,
                     missing.withUnsafeMutableBufferPointer { missing in
                         errors.withUnsafeMutableBufferPointer { errors in
                             nonisolated(unsafe) let out = buffers, miss = missing, err = errors
-                            nonisolated(unsafe) let aligner = aligner   // BPETokenizer's cache is locked; parts are disjoint
+                            nonisolated(unsafe) let aligner = aligner, workers = workers   // part k alone uses workers[k]
                             DispatchQueue.concurrentPerform(iterations: parts) { k in
                                 let lo = range.lowerBound + range.count * k / parts, hi = range.lowerBound + range.count * (k + 1) / parts
                                 var bytes: [UInt8] = []
@@ -84,7 +86,7 @@ func writeJSONLines(_ path: String, _ sets: [(examples: [Example], name: String,
                                     var compiled: CompiledInput? = nil
                                     if let a = aligner {
                                         do {
-                                            compiled = try compiledInputThatFits(set.examples[i], set: set.name, translator: a.translator, tokenizer: a.tokenizer)
+                                            compiled = try compiledInputThatFits(set.examples[i], set: set.name, translator: a.translator, tokenizer: workers[k])
                                         } catch { err[k] = error; return }
                                         if compiled == nil { miss[k] += 1 }
                                     }

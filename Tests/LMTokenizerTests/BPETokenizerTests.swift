@@ -23,6 +23,42 @@ import Testing
         }
     }
 
+    @Test func aOneThreadCopyEncodesExactlyAsTheSharedTokenizer() throws {
+        let shared = try realTokenizer.get(), worker = shared.forOneThread()
+        let long = String(repeating: "abcdefgh", count: 5) + " " + String(repeating: "é", count: 20)   // pieces past 15 bytes
+        for (text, ids) in LlamaCppReferenceIDs.curated + LlamaCppReferenceIDs.random + [(long, shared.encode(long))] {
+            #expect(worker.encode(text) == ids, "\(text.debugDescription)")
+            #expect(worker.encode(text) == ids, "\(text.debugDescription) (from the cache)")
+            #expect(worker.encode(text, parseSpecial: false) == shared.encode(text, parseSpecial: false))
+        }
+    }
+
+    @Test func utf8ScalarsAgreeWithStringOnValidAndInvalidBytes() {
+        for text in ["", "plain ascii", "éß中😀 mixed\u{a0}\n\t", "\u{10FFFF}\u{0}"] {
+            let (scalars, offsets) = utf8Scalars(Array(text.utf8))
+            #expect(scalars == text.unicodeScalars.map(\.value))
+            #expect(offsets.count == scalars.count + 1 && offsets.last == text.utf8.count)
+        }
+        // truncated, stray continuation, overlong "/" and an encoded surrogate: U+FFFD, as String decodes them
+        for bad: [UInt8] in [[0x61, 0xE4, 0xB8], [0x80, 0x61], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF8, 0x61]] {
+            #expect(utf8Scalars(bad).scalars == String(decoding: bad, as: UTF8.self).unicodeScalars.map(\.value), "\(bad)")
+        }
+    }
+
+    @Test func cacheKeysTellPiecesApartByLengthAndBytes() {
+        let zero1: ArraySlice<UInt8> = [0], zero2: ArraySlice<UInt8> = [0, 0]
+        #expect(PieceCache.key(zero1) != PieceCache.key(zero2))
+        #expect(PieceCache.key(ArraySlice(Array(repeating: 7, count: 15))) != nil)
+        #expect(PieceCache.key(ArraySlice(Array(repeating: 7, count: 16))) == nil)      // long pieces: keyed by their bytes
+        var cache = PieceCache()
+        let a: ArraySlice<UInt8> = ArraySlice(Array("0123456789abcdef!".utf8)), b = ArraySlice(Array("0123456789abcdeg!".utf8))
+        cache.store([1], for: zero1); cache.store([2], for: zero2); cache.store([3], for: a)
+        #expect(cache.ids(of: zero1) == [1] && cache.ids(of: zero2) == [2] && cache.ids(of: a) == [3])
+        #expect(cache.ids(of: b) == nil && cache.count == 3)
+        let bytes: [UInt8] = [9, 0, 0, 9]                       // a slice that does not start at index 0
+        #expect(PieceCache.key(bytes[1..<3]) == PieceCache.key(zero2))
+    }
+
     @Test func roundTrips() throws {
         let tok = try realTokenizer.get()
         for (text, _) in LlamaCppReferenceIDs.curated + LlamaCppReferenceIDs.random {

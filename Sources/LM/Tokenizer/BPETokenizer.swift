@@ -2,7 +2,9 @@
 // first (longest first; control tokens only when parseSpecial), each remaining fragment is
 // pre-tokenized, each pre-token's UTF-8 bytes become byte-level symbols, and adjacent pairs are
 // merged lowest rank first (leftmost among equal ranks) until no merge applies. No BOS is added.
-// Pre-token → ids results are cached, since task data repeats the same short pieces endlessly.
+// Pre-token → ids results are cached, since task data repeats the same short pieces endlessly:
+// a shared tokenizer locks its cache once per text; `forOneThread()` gives a worker its own
+// unlocked cache over the same (immutable) tables, for loops that encode millions of texts.
 import Foundation
 
 /// Token kinds as GGUF's tokenizer.ggml.token_type stores them.
@@ -45,8 +47,8 @@ public final class BPETokenizer: @unchecked Sendable {
     let byteToken: [Int32]                       // byte → id of its byte-level character
     let mergeTable: [UInt64: (rank: Int32, result: Int32)]
     let specials: [(text: [UInt8], id: Int32, control: Bool)]   // longest text first
-    private var cache: [String: [Int32]] = [:]
-    private let lock = NSLock()
+    private var cache = PieceCache()
+    private let lock: NSLock?                    // nil: one thread at a time (forOneThread)
 
     public init(_ v: BPEVocabulary) throws {
         guard v.tokens.count == v.types.count else {
@@ -77,6 +79,7 @@ public final class BPETokenizer: @unchecked Sendable {
         }
         mergeTable = table
         unusableMerges = unusable
+        lock = NSLock()
         var sp: [(text: [UInt8], id: Int32, control: Bool)] = []
         for (i, t) in v.types.enumerated() where t == .control || t == .userDefined || t == .unknown {
             let text = Array(v.tokens[i].utf8)
@@ -84,6 +87,17 @@ public final class BPETokenizer: @unchecked Sendable {
         }
         specials = sp.sorted { ($0.text.count, $1.id) > ($1.text.count, $0.id) }
     }
+
+    /// The same tables with an empty cache of its own, unlocked when `locked` is false.
+    private init(sharing t: BPETokenizer, locked: Bool) {
+        vocabulary = t.vocabulary; unusableMerges = t.unusableMerges; bytesWithoutToken = t.bytesWithoutToken
+        idOf = t.idOf; byteToken = t.byteToken; mergeTable = t.mergeTable; specials = t.specials
+        lock = locked ? NSLock() : nil
+    }
+
+    /// This tokenizer for one thread at a time: the same tables (shared, not copied) and an
+    /// unlocked cache of its own. Encodes exactly as `self` does; never share it between threads.
+    public func forOneThread() -> BPETokenizer { BPETokenizer(sharing: self, locked: false) }
 
     /// Token ids of `text` (no BOS). With `parseSpecial`, control-token texts such as
     /// `<|im_end|>` become their ids; without it they are tokenized as plain text.
@@ -127,28 +141,19 @@ public final class BPETokenizer: @unchecked Sendable {
     }
 
     private func encodeText(_ bytes: [UInt8], into out: inout [Int]) {
-        let text = String(decoding: bytes, as: UTF8.self)
-        let scalars = text.unicodeScalars.map(\.value)
-        var utf8Offsets = [Int](repeating: 0, count: scalars.count + 1)
-        for (i, v) in scalars.enumerated() {
-            utf8Offsets[i + 1] = utf8Offsets[i] + (v < 0x80 ? 1 : v < 0x800 ? 2 : v < 0x10000 ? 3 : 4)
-        }
-        let utf8 = Array(text.utf8)
-        for r in preTokenize(scalars, kind: vocabulary.preTokenizer) {
-            let piece = utf8[utf8Offsets[r.lowerBound]..<utf8Offsets[r.upperBound]]
-            let key = String(decoding: piece, as: UTF8.self)
-            lock.lock()
-            let hit = cache[key]
-            lock.unlock()
-            if let hit {
+        let (scalars, offsets) = utf8Scalars(bytes)
+        let pieces = preTokenize(scalars, kind: vocabulary.preTokenizer)
+        lock?.lock()
+        defer { lock?.unlock() }
+        for r in pieces {
+            let piece = bytes[offsets[r.lowerBound]..<offsets[r.upperBound]]
+            if let hit = cache.ids(of: piece) {
                 for id in hit { out.append(Int(id)) }
                 continue
             }
             let ids = bpe(piece)
-            lock.lock()
-            if cache.count > 1_000_000 { cache.removeAll(keepingCapacity: true) }
-            cache[key] = ids
-            lock.unlock()
+            if cache.count >= 1_000_000 { cache = PieceCache() }
+            cache.store(ids, for: piece)
             for id in ids { out.append(Int(id)) }
         }
     }
@@ -159,7 +164,7 @@ public final class BPETokenizer: @unchecked Sendable {
         while symbols.count > 1 {
             var bestRank = Int32.max, bestAt = -1, bestResult: Int32 = 0
             for i in 0..<(symbols.count - 1) {
-                let key = UInt64(UInt32(symbols[i])) << 32 | UInt64(UInt32(symbols[i + 1]))
+                let key = UInt64(UInt32(bitPattern: symbols[i])) << 32 | UInt64(UInt32(bitPattern: symbols[i + 1]))   // −1: a byte without a token
                 if let m = mergeTable[key], m.rank < bestRank {
                     bestRank = m.rank; bestAt = i; bestResult = m.result
                 }
@@ -194,4 +199,75 @@ public final class BPETokenizer: @unchecked Sendable {
 
     /// The id of a token's byte-level text, if it is in the vocabulary.
     public func id(of tokenText: String) -> Int? { idOf[tokenText].map(Int.init) }
+}
+
+/// The code points of UTF-8 bytes and the byte offset where each starts (plus the end).
+/// Fragments of a Swift String are valid UTF-8; anything else goes through String's repair
+/// (U+FFFD per bad sequence), as before.
+func utf8Scalars(_ b: [UInt8]) -> (scalars: [UInt32], offsets: [Int]) {
+    var scalars: [UInt32] = [], offsets: [Int] = []
+    scalars.reserveCapacity(b.count); offsets.reserveCapacity(b.count + 1)
+    var i = 0
+    while i < b.count {
+        let c = b[i]
+        var v: UInt32, n: Int
+        if c < 0x80 { v = UInt32(c); n = 1 }
+        else if c & 0xE0 == 0xC0 { v = UInt32(c & 0x1F); n = 2 }
+        else if c & 0xF0 == 0xE0 { v = UInt32(c & 0x0F); n = 3 }
+        else if c & 0xF8 == 0xF0 { v = UInt32(c & 0x07); n = 4 }
+        else { return repairedScalars(b) }
+        guard i + n <= b.count else { return repairedScalars(b) }
+        for j in 1..<n {
+            let cont = b[i + j]
+            guard cont & 0xC0 == 0x80 else { return repairedScalars(b) }
+            v = v << 6 | UInt32(cont & 0x3F)
+        }
+        guard v >= minimumScalar[n] else { return repairedScalars(b) }   // overlong form
+        offsets.append(i); scalars.append(v)
+        i += n
+    }
+    offsets.append(b.count)
+    // Surrogates and values past U+10FFFF are invalid too: let String judge.
+    if scalars.contains(where: { $0 >= 0xD800 && ($0 < 0xE000 || $0 > 0x10FFFF) }) { return repairedScalars(b) }
+    return (scalars, offsets)
+}
+
+/// The smallest code point that needs n UTF-8 bytes (index n).
+private let minimumScalar: [UInt32] = [0, 0, 0x80, 0x800, 0x10000]
+
+/// The slow path: String's decoding (with U+FFFD for invalid sequences) and re-encoded offsets.
+private func repairedScalars(_ b: [UInt8]) -> (scalars: [UInt32], offsets: [Int]) {
+    let scalars = String(decoding: b, as: UTF8.self).unicodeScalars.map(\.value)
+    var offsets = [Int](repeating: 0, count: scalars.count + 1)
+    for (i, v) in scalars.enumerated() {
+        offsets[i + 1] = offsets[i] + (v < 0x80 ? 1 : v < 0x800 ? 2 : v < 0x10000 ? 3 : 4)
+    }
+    return (scalars, offsets)
+}
+
+/// Pre-token bytes → ids. Pieces up to 15 bytes (nearly all) are keyed by their bytes packed
+/// into two words and their length, so a lookup allocates nothing.
+struct PieceCache {
+    struct Short: Hashable { var lo: UInt64 = 0, hi: UInt64 = 0 }
+    private var short: [Short: [Int32]] = [:]
+    private var long: [[UInt8]: [Int32]] = [:]
+    var count: Int { short.count + long.count }
+
+    @inline(__always) static func key(_ p: ArraySlice<UInt8>) -> Short? {
+        guard p.count <= 15 else { return nil }
+        var k = Short(hi: UInt64(p.count) << 56)
+        var shift: UInt64 = 0, i = p.startIndex
+        while i < p.endIndex {
+            if shift < 64 { k.lo |= UInt64(p[i]) << shift } else { k.hi |= UInt64(p[i]) << (shift - 64) }
+            shift += 8; i += 1
+        }
+        return k
+    }
+    func ids(of p: ArraySlice<UInt8>) -> [Int32]? {
+        if let k = Self.key(p) { return short[k] }
+        return long[Array(p)]
+    }
+    mutating func store(_ ids: [Int32], for p: ArraySlice<UInt8>) {
+        if let k = Self.key(p) { short[k] = ids } else { long[Array(p)] = ids }
+    }
 }
