@@ -29,7 +29,7 @@ public func missingCPUFlags(cpuinfo: String, required: [String] = haswellCPUFlag
 public func buildCPUMessage(program: String, missing: [String]) -> String {
     "\(program): this build of graft was compiled for x86-64 CPUs with AVX2 and FMA (-target-cpu haswell), "
         + "and this CPU lacks \(missing.joined(separator: ", ")). Rebuild for the baseline x86-64 instruction set: "
-        + "rm -rf .build && GRAFT_PORTABLE_BUILD=1 swift build -c release (about 10 % slower training)."
+        + "rm -rf .build && GRAFT_PORTABLE_BUILD=1 swift build -c release (about 13 % slower training)."
 }
 
 /// Exits with status 70 and `buildCPUMessage` when the numeric code of this build cannot run here.
