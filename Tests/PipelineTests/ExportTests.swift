@@ -57,11 +57,7 @@ import Testing
         try repo.run()
         let ws = try repo.workspace()
         let d = try #require(try repo.lock().stages["gen/a"]?.outputs["data"])
-        let path = ws.store.objectPath(d)
-        chmod(path, 0o644)
-        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
-        bytes[bytes.count - 6] ^= 0x40
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        try repo.corruptObject(d)
         let dir = repo.root + "/out"
         #expect { try ws.export("gen/a", to: dir, profile: "default", allowStale: true) } throws: { "\($0)".contains(d.hex) }
         #expect(!FileManager.default.fileExists(atPath: dir + "/data"))

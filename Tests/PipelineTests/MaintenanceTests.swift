@@ -12,11 +12,7 @@ import Testing
         try repo.run()
         let ws = try repo.workspace()
         let d = try #require(try repo.lock().stages["mod/a"]?.outputs["mod"])
-        let path = ws.store.objectPath(d)
-        chmod(path, 0o644)
-        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
-        bytes[bytes.count - 6] ^= 0x40
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        try repo.corruptObject(d)
         // A reader (the report stage's input) fails, naming the object and the stage.
         #expect { try ws.store.get(d) } throws: { "\($0)".contains(d.hex) && "\($0)".contains("made by stage mod/a (output mod") }
         let (code, out) = try runPipeline(["verify"], in: repo.root)

@@ -1,6 +1,7 @@
 // A tiny repository for the runner's tests: shell-script tools in a temp dir, a pipeline.json
 // built from Swift values, helpers to run the `pipeline` executable as a child process, and a
 // per-repo record of which stages actually executed (each tool appends to runs.txt).
+import Artifacts
 import Foundation
 @testable import Pipeline
 
@@ -91,6 +92,18 @@ struct TestRepo {
     }
 
     func lock() throws -> LockFile { try LockFile.load(root: root) }
+
+    /// Flips one bit near the end of a stored object (inside its zstd frame), in place, and
+    /// returns the object's path: the corruption a disk or a stray write leaves behind.
+    @discardableResult
+    func corruptObject(_ digest: Digest) throws -> String {
+        let path = try workspace().store.objectPath(digest)
+        chmod(path, 0o644)
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[bytes.count - 6] ^= 0x40
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
 
     func objectsOnDisk() -> Set<String> {
         Set(((try? FileManager.default.subpathsOfDirectory(atPath: root + "/artifacts/objects")) ?? []).filter { $0.hasSuffix(".zst") })
