@@ -88,16 +88,16 @@ public final class BPETokenizer: @unchecked Sendable {
         specials = sp.sorted { ($0.text.count, $1.id) > ($1.text.count, $0.id) }
     }
 
-    /// The same tables with an empty cache of its own, unlocked when `locked` is false.
-    private init(sharing t: BPETokenizer, locked: Bool) {
+    /// The same tables with an empty, unlocked cache of its own.
+    private init(sharing t: BPETokenizer) {
         vocabulary = t.vocabulary; unusableMerges = t.unusableMerges; bytesWithoutToken = t.bytesWithoutToken
         idOf = t.idOf; byteToken = t.byteToken; mergeTable = t.mergeTable; specials = t.specials
-        lock = locked ? NSLock() : nil
+        lock = nil
     }
 
     /// This tokenizer for one thread at a time: the same tables (shared, not copied) and an
     /// unlocked cache of its own. Encodes exactly as `self` does; never share it between threads.
-    public func forOneThread() -> BPETokenizer { BPETokenizer(sharing: self, locked: false) }
+    public func forOneThread() -> BPETokenizer { BPETokenizer(sharing: self) }
 
     /// Token ids of `text` (no BOS). With `parseSpecial`, control-token texts such as
     /// `<|im_end|>` become their ids; without it they are tokenized as plain text.
@@ -222,13 +222,12 @@ func utf8Scalars(_ b: [UInt8]) -> (scalars: [UInt32], offsets: [Int]) {
             guard cont & 0xC0 == 0x80 else { return repairedScalars(b) }
             v = v << 6 | UInt32(cont & 0x3F)
         }
-        guard v >= minimumScalar[n] else { return repairedScalars(b) }   // overlong form
+        // overlong forms, surrogates and values past U+10FFFF are invalid too: let String judge
+        guard v >= minimumScalar[n], v < 0xD800 || (v >= 0xE000 && v <= 0x10FFFF) else { return repairedScalars(b) }
         offsets.append(i); scalars.append(v)
         i += n
     }
     offsets.append(b.count)
-    // Surrogates and values past U+10FFFF are invalid too: let String judge.
-    if scalars.contains(where: { $0 >= 0xD800 && ($0 < 0xE000 || $0 > 0x10FFFF) }) { return repairedScalars(b) }
     return (scalars, offsets)
 }
 
