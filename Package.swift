@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
         .testTarget(name: "InjectionTests", dependencies: ["Injection", "LM", "Engine", "Tensor", "Compiler", "Artifacts"], swiftSettings: numericSettings),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "LM", "Engine", "Tensor", "Tasks", "Injection", "Compiler", "CompiledModelFile", "Artifacts", "Support"], swiftSettings: numericSettings),
-        .testTarget(name: "DecodingTests", dependencies: ["Decoding", "Injection", "Compiler", "LM", "Tasks", "Reporting"], swiftSettings: numericSettings),
+        .testTarget(name: "DecodingTests", dependencies: ["Decoding", "Injection", "Compiler", "LM", "Tasks", "Reporting", "Tensor"], swiftSettings: numericSettings),
         .testTarget(name: "ReportStageTests", dependencies: ["ReportStage", "Reporting", "Decoding"]),
 
         // MARK: - Benchmarks (release builds; print figures, assert nothing)
@@ -116,6 +116,6 @@ let package = Package(
         .executableTarget(name: "bench-data", dependencies: ["Tasks", "Support"], path: "Benchmarks/bench-data"),
         .executableTarget(name: "bench-engine", dependencies: ["LM", "Engine", "Tensor", "Support"], path: "Benchmarks/bench-engine"),
         .executableTarget(name: "bench-report", dependencies: ["Reporting"], path: "Benchmarks/bench-report"),
-        .executableTarget(name: "bench-decode", dependencies: ["Decoding", "Support"], path: "Benchmarks/bench-decode"),
+        .executableTarget(name: "bench-decode", dependencies: ["Decoding", "Support", "Tensor"], path: "Benchmarks/bench-decode"),
     ]
 )

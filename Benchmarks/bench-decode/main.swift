@@ -4,8 +4,10 @@
 import Decoding
 import Foundation
 import Support
+import Tensor
 
 requireBuildCPU(program: "bench-decode")
+chooseOpenBLASCore(program: "bench-decode", current: Threads.blasCoreName)
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let t = monotonicSeconds()

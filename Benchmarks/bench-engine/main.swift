@@ -10,6 +10,7 @@ import Support
 import Tensor
 
 requireBuildCPU(program: "bench-engine")
+chooseOpenBLASCore(program: "bench-engine", current: Threads.blasCoreName)
 
 /// Prints and flushes at once, so figures show up even when a run is cut short.
 func say(_ line: String) { print(line); fflush(nil) }

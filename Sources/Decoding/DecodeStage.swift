@@ -9,6 +9,7 @@ import Injection
 import LM
 import Support
 import Tasks
+import Tensor
 
 /// The paper's decoding inputs (METHOD §6; Appendix E).
 public func paperDecodePrompt(_ task: TaskKind) -> String {

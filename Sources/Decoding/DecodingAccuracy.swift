@@ -5,6 +5,7 @@
 import Compiler
 import LM
 import RASP
+import Tensor
 
 /// One scoring input: an LM token sequence and the compiled input it is aligned with.
 public struct AlignedExample: Sendable, Equatable {

@@ -48,31 +48,6 @@ extension AffineMap {
                   bias: Array(UnsafeBufferPointer(start: adapter.bias, count: adapter.compiledWidth)),
                   inputWidth: adapter.lmWidth, outputWidth: adapter.compiledWidth)
     }
-
-    /// The identity from C to C (the check that decoding the compiled stream itself is exact).
-    public static func identity(_ width: Int) -> AffineMap {
-        var w = [Float](repeating: 0, count: width * width)
-        for i in 0..<width { w[i * width + i] = 1 }
-        return AffineMap(weight: w, bias: [Float](repeating: 0, count: width), inputWidth: width, outputWidth: width)
-    }
-
-    /// y [N, C] = x [N, D] · Wᵀ + b (CBLAS).
-    public func apply(_ x: [Float], rows n: Int) throws -> [Float] {
-        guard x.count == n * inputWidth else {
-            throw DecodeError("adapter: \(x.count) values are not \(n) rows of width \(inputWidth)")
-        }
-        var y = [Float](repeating: 0, count: n * outputWidth)
-        for r in 0..<n { for o in 0..<outputWidth { y[r * outputWidth + o] = bias[o] } }
-        y.withUnsafeMutableBufferPointer { yp in
-            x.withUnsafeBufferPointer { xp in
-                weight.withUnsafeBufferPointer { wp in
-                    gemm(transA: false, transB: true, m: n, n: outputWidth, k: inputWidth, a: xp.baseAddress!, lda: inputWidth,
-                         b: wp.baseAddress!, ldb: inputWidth, beta: 1, c: yp.baseAddress!, ldc: outputWidth)
-                }
-            }
-        }
-        return y
-    }
 }
 
 /// A compiled-model input as the data files write it (`compiled_tokens`, starting with "bos"),

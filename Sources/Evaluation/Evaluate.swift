@@ -172,6 +172,8 @@ public func evaluate(_ r: EvaluationRequest) throws -> (metrics: EvaluationMetri
     clock.timing.seconds["total"] = monotonicSeconds() - overall
     clock.timing.threads = Threads.count
     clock.timing.blasCore = Threads.blasCoreName
+    clock.timing.blasReason = blasChoiceReason
+    clock.timing.cpu = cpuModelName()
     let metrics = EvaluationMetrics(task: r.task.rawValue, method: r.method, profile: r.profile.rawValue, modelSpec: r.model,
                                     weightsSHA256: weightsSHA, accuracy: testAccuracy, ood: ood, perplexity: perplexityPart,
                                     sst2: sst2, mrpc: mrpc, lambada: lambada, noise: noise)

@@ -77,6 +77,9 @@ public struct EvaluationTiming: Sendable, Equatable {
     public var seconds: [String: Double] = [:]
     public var threads: Int = 1
     public var blasCore: String = ""
+    /// Why that kernel set (graft's choice, OpenBLAS's own, or the user's) and the CPU it ran on.
+    public var blasReason: String = ""
+    public var cpu: String = ""
     /// Tokens run through the model per part (forward throughput = tokens / seconds).
     public var tokens: [String: Int] = [:]
 
@@ -84,7 +87,8 @@ public struct EvaluationTiming: Sendable, Equatable {
         ["format": JSONValue(MetricsFormat.timingName), "version": JSONValue(MetricsFormat.version),
          "wall_seconds": .object(seconds.mapValues { JSONValue(($0 * 1000).rounded() / 1000) }),
          "tokens": .object(tokens.mapValues { JSONValue($0) }),
-         "threads": JSONValue(threads), "blas_core": JSONValue(blasCore)]
+         "threads": JSONValue(threads), "blas_core": JSONValue(blasCore), "blas_reason": JSONValue(blasReason),
+         "cpu": JSONValue(cpu)]
     }
     public func encoded() throws -> [UInt8] { try CanonicalJSON.encode(jsonValue) }
 }

@@ -91,6 +91,18 @@ public func runDistill(_ job: DistillJob) throws -> DistillSummary {
         ? try readTextRows(job.documents, tokenizer: tokenizer, tokensPerRow: s.textTokens, pad: eos, rowsNeeded: s.steps * s.textBatch)
         : []
     let data = TrainingData(train: records, validation: validation, textRows: textRows, pad: Int32(eos))
+    var fit: AdapterFit? = nil
+    if job.method == .injection && s.adapterInit == .leastSquares {
+        let n = min(s.adapterInitExamples, records.count)
+        if job.progress { print("distill: fitting the adapter by least squares on the untouched LM's residuals (\(n) training examples)") }
+        fit = try fitAdapterByLeastSquares(adapter, model: student, teacher: teacher, records: Array(records[..<n]),
+                                           pad: Int32(eos), layers: layers, outputDims: compiledModel.output.dims,
+                                           batch: max(s.taskBatch, 8))
+        if job.progress, let fit {
+            print("distill: adapter fitted on \(fit.rows) rows in \(String(format: "%.1f", fit.seconds)) s; cosine per layer "
+                  + fit.cosine.map { String(format: "%.2f", $0) }.joined(separator: " "))
+        }
+    }
     // MARK: loop
     let runID = try runIdentity(job)
     let trainer = try Trainer(settings: s, objective: objective, compiled: teacher, data: data,
@@ -129,9 +141,15 @@ public func runDistill(_ job: DistillJob) throws -> DistillSummary {
         "tokens_per_second": .double(Double(result.tokensProcessed) / max(result.seconds, 1e-9)),
         "peak_rss_bytes": .int(Int64(peakResidentBytes())),
         "threads": .int(Int64(Threads.count)),
+        "blas": ["cpu": .string(cpuModelName()), "core": .string(Threads.blasCoreName), "reason": .string(blasChoiceReason)],
         "seconds_per_phase": .object(objective.phaseSeconds.merging(trainer.timing) { $0 + $1 }.mapValues { .double($0) }),
     ]
     summary["alg_normalization"] = .string(s.loss.normalization.rawValue)
+    if let fit {
+        summary["adapter_init"] = ["examples": .int(Int64(fit.examples)), "rows": .int(Int64(fit.rows)), "ridge": .double(fit.ridge),
+                                   "cosine_per_layer": .array(fit.cosine.map { .double(Double($0)) }), "seconds": .double(fit.seconds),
+                                   "output_dims_kept_random": .array(fit.keptRandom.map { .int(Int64($0)) })]
+    }
     try writeFileAtomically(job.outSummary, bytes: try CanonicalJSON.pretty(.object(summary)))
     var metrics: [String: Double] = ["final_ce": Double(result.last.ce), "final_kl": Double(result.last.kl),
                                      "seconds_per_step": result.seconds / Double(max(steps, 1))]

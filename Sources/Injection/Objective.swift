@@ -25,8 +25,16 @@ public enum AlgorithmNormalization: String, Sendable, Codable, CaseIterable {
 public struct LossWeights: Sendable, Codable, Equatable {
     public var alpha: Float = 1, beta: Float = 1, gamma: Float = 1
     public var normalization: AlgorithmNormalization = .sum
-    public init(alpha: Float = 1, beta: Float = 1, gamma: Float = 1, normalization: AlgorithmNormalization = .sum) {
+    /// δ, a departure from the paper (0 = off): δ·(1 − cos) between the adapter's output-variable
+    /// coordinates at the last aligned layer and the compiled output there, over the answer positions
+    /// (those that predict an answer token) where the compiled output is set. In the plain cosine
+    /// these few coordinates at the few answer positions weigh almost nothing, yet they span the
+    /// detach-and-roll subspace through which the answer must pass.
+    public var outputEmphasis: Float = 0
+    public init(alpha: Float = 1, beta: Float = 1, gamma: Float = 1, normalization: AlgorithmNormalization = .sum,
+                outputEmphasis: Float = 0) {
         self.alpha = alpha; self.beta = beta; self.gamma = gamma; self.normalization = normalization
+        self.outputEmphasis = outputEmphasis
     }
 }
 
@@ -36,10 +44,13 @@ public struct StepLosses: Sendable, Equatable {
     public var ce: Float = 0
     public var alg: Float = 0
     public var kl: Float = 0
+    /// Output-emphasis term (unweighted 1 − cos; 0 when δ = 0) and whether detach-and-roll acted.
+    public var output: Float = 0
+    public var detachAndRoll = false
     public var cosine: [Float] = []
     /// Answer tokens predicted correctly (argmax) in the task pass, and how many there were.
     public var answerCorrect = 0, answerTotal = 0
-    public var isFinite: Bool { total.isFinite && ce.isFinite && alg.isFinite && kl.isFinite }
+    public var isFinite: Bool { total.isFinite && ce.isFinite && alg.isFinite && kl.isFinite && output.isFinite }
 }
 
 /// The models and buffers one step needs.
@@ -54,6 +65,8 @@ public final class Objective {
     public let weights: LossWeights
     /// Detach-and-roll at the output of block k during the task pass (injection only; on by default).
     public let detachAndRoll: Bool
+    /// Whether the next steps apply it (the trainer turns it on at `detachAndRollFrom`).
+    public var detachAndRollActive: Bool
     let scratch: LossScratch
     private var adapted = FloatBuffer(count: 0)       // [N, C]
     private var dAdapted = FloatBuffer(count: 0)      // [N, C]
@@ -74,6 +87,7 @@ public final class Objective {
         self.method = method; self.student = student; self.teacher = teacher; self.adapter = adapter
         self.layers = layers; self.outputDims = outputDims; self.weights = weights
         self.detachAndRoll = detachAndRoll && method == .injection
+        detachAndRollActive = self.detachAndRoll
         scratch = LossScratch(vocab: student.config.vocabSize)
     }
 
@@ -100,7 +114,8 @@ public final class Objective {
         }
         // MARK: task pass
         var hook: (afterBlock: Int, hook: ResidualHook)? = nil
-        if detachAndRoll {
+        if detachAndRoll && detachAndRollActive {
+            out.detachAndRoll = true
             let p = try subspaceProjector(rows: adapter.rows(outputDims), r: outputDims.count, d: student.config.dModel)
             hook = (layers, DetachAndRoll(projector: p, d: student.config.dModel))
         }
@@ -114,20 +129,22 @@ public final class Objective {
         lap("CE")
         var grads: [Int: UnsafePointer<Float>] = [:]
         if method == .injection {
-            out.cosine = algorithmLoss(task, f, grads: &grads)
+            (out.cosine, out.output) = algorithmLoss(task, f, grads: &grads)
             let terms = out.cosine.reduce(Float(0)) { $0 + (1 - $1) }
             out.alg = weights.normalization == .sum ? terms : terms / Float(max(layers, 1))
             lap("algorithm loss")
         }
         student.backward(dlogits: f.logits, residualGrads: grads)
         lap("task backward")
-        out.total = weights.alpha * out.ce + (method == .injection ? weights.beta * out.alg : 0) + weights.gamma * out.kl
+        out.total = weights.alpha * out.ce + weights.gamma * out.kl
+            + (method == .injection ? weights.beta * out.alg + weights.outputEmphasis * out.output : 0)
         return out
     }
 
     /// For i = 0...k: adapter(h_i) against the compiled residual i over aligned positions; fills the
-    /// adapter's gradients and `grads[i]` = ∂loss/∂h_i. Returns the mean cosine per layer.
-    func algorithmLoss(_ task: TaskBatch, _ f: ForwardOutput, grads: inout [Int: UnsafePointer<Float>]) -> [Float] {
+    /// adapter's gradients and `grads[i]` = ∂loss/∂h_i. Returns the mean cosine per layer and the
+    /// output-emphasis term (1 − cos on the output coordinates at layer k; 0 when δ = 0).
+    func algorithmLoss(_ task: TaskBatch, _ f: ForwardOutput, grads: inout [Int: UnsafePointer<Float>]) -> ([Float], Float) {
         let n = f.tokens, d = f.dModel, c = adapter.compiledWidth
         precondition(task.compiled.count == layers + 1, "task batch has \(task.compiled.count) compiled layers, the objective aligns \(layers + 1)")
         let rows = task.aligned.indices.filter { task.aligned[$0] }
@@ -136,6 +153,7 @@ public final class Objective {
         if gatherA.count < m * c { gatherA = FloatBuffer(count: m * c); gatherC = FloatBuffer(count: m * c); gatherD = FloatBuffer(count: m * c) }
         while residualGrads.count <= layers { residualGrads.append(FloatBuffer(count: 0)) }
         var cosines: [Float] = []
+        var outputTerm: Float = 0
         for i in 0...layers {
             let h = f.residual(i)                                     // [N, D]
             adapter.forward(adapted.pointer, h, n: n)                 // [N, C]
@@ -148,11 +166,35 @@ public final class Objective {
             cosines.append(1 - loss)
             dAdapted.zero()
             for (j, r) in rows.enumerated() { dAdapted.at(r * c).update(from: gatherD.at(j * c), count: c) }
+            if i == layers && weights.outputEmphasis > 0 {
+                outputTerm = outputEmphasisLoss(rows: rows, targets: task.targets, width: c)
+            }
             if residualGrads[i].count < n * d { residualGrads[i] = FloatBuffer(count: n * d) }
             adapter.backward(dx: residualGrads[i].pointer, dy: dAdapted.pointer, x: h, n: n)
             grads[i] = UnsafePointer(residualGrads[i].pointer)
         }
-        return cosines
+        return (cosines, outputTerm)
+    }
+
+    /// δ·mean(1 − cos) over the output coordinates, at the gathered rows (gatherA/gatherC, layer k)
+    /// that predict an answer token and whose compiled output is non-zero; its gradient is added into dAdapted.
+    private func outputEmphasisLoss(rows: [Int], targets: [Int32], width c: Int) -> Float {
+        let r = outputDims.count
+        var a: [Float] = [], t: [Float] = [], at: [Int] = []
+        for j in rows.indices where targets[rows[j]] >= 0 {
+            let target = outputDims.map { gatherC[j * c + $0] }
+            guard target.contains(where: { $0 != 0 }) else { continue }
+            a += outputDims.map { gatherA[j * c + $0] }
+            t += target
+            at.append(rows[j])
+        }
+        guard !at.isEmpty else { return 0 }
+        var d = [Float](repeating: 0, count: a.count)
+        let loss = cosineLossForwardBackward(a: a, c: t, da: &d, n: at.count, features: r, weight: weights.outputEmphasis)
+        for (j, row) in at.enumerated() {
+            for (q, dim) in outputDims.enumerated() { dAdapted[row * c + dim] += d[j * r + q] }
+        }
+        return loss
     }
 }
 

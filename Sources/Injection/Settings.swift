@@ -21,6 +21,14 @@ public struct DistillSettings: Sendable, Codable, Equatable {
     public var validationExamples: Int
     public var validateEvery: Int
     public var seed: UInt64
+    /// Departures from the paper's recipe (docs/distill.md, "Levers"); the defaults are the paper's.
+    /// How the adapter starts: PyTorch's random nn.Linear (the paper) or a least-squares fit on
+    /// the untouched LM's residuals over `adapterInitExamples` training examples.
+    public var adapterInit: AdapterInitialization = .random
+    public var adapterInitExamples: Int = 256
+    /// Detach-and-roll acts from this step on (0: every step, the paper); before it, injection trains
+    /// CE + algorithm loss + KL without the intervention.
+    public var detachAndRollFrom: Int = 0
 
     public static func profile(_ name: String) throws -> DistillSettings {
         switch name {
@@ -54,6 +62,17 @@ public struct DistillSettings: Sendable, Codable, Equatable {
         if checkpointEvery < 1 { p.append("checkpoint interval \(checkpointEvery) < 1") }
         if validateEvery < 1 { p.append("validation interval \(validateEvery) < 1") }
         if validationExamples < 0 { p.append("validation examples \(validationExamples) < 0") }
+        if adapterInit == .leastSquares && adapterInitExamples < 1 { p.append("adapter-init examples \(adapterInitExamples) < 1") }
+        if detachAndRollFrom < 0 { p.append("detach-and-roll start step \(detachAndRollFrom) < 0") }
+        if !(loss.outputEmphasis >= 0) || !loss.outputEmphasis.isFinite { p.append("output emphasis \(loss.outputEmphasis) must be finite and ≥ 0") }
         if !p.isEmpty { throw InjectionError("distill settings: " + p.joined(separator: "; ")) }
     }
+}
+
+/// How the adapter is initialised before training.
+public enum AdapterInitialization: String, Sendable, Codable, CaseIterable {
+    /// PyTorch's nn.Linear default (uniform ±1/√D), as the paper.
+    case random
+    /// Ridge least squares from the untouched LM's residuals 0...k to the compiled residuals 0...k.
+    case leastSquares = "least-squares"
 }

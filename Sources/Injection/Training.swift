@@ -169,6 +169,7 @@ public final class Trainer {
             let text = settings.textBatch > 0 ? textBatch(step: step) : nil
             timing["batch (compiled targets)", default: 0] += monotonicSeconds() - batchStart
             optimizer.zeroGrad()
+            objective.detachAndRollActive = step >= settings.detachAndRollFrom
             let losses = try objective.step(task: batch, text: text, textRows: settings.textBatch, textLength: settings.textTokens)
             guard losses.isFinite else {
                 throw NonFiniteLossError(description: "distill: a non-finite loss at step \(step + 1) (total \(losses.total), ce \(losses.ce), alg \(losses.alg), kl \(losses.kl)); the parameters of this step were not applied and the last good checkpoint (step \(step - step % settings.checkpointEvery)) is kept. Lower the learning rates (--lr-model, --lr-adapter) and rerun: it resumes from that checkpoint.")
@@ -209,6 +210,8 @@ public final class Trainer {
         if objective.method == .injection {
             o["alg"] = .double(Double(l.alg))
             o["cos"] = .array(l.cosine.map { .double(Double($0)) })
+            o["detach_and_roll"] = .bool(l.detachAndRoll)
+            if objective.weights.outputEmphasis > 0 { o["output"] = .double(Double(l.output)) }
         }
         return .object(o)
     }

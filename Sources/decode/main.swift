@@ -52,4 +52,5 @@ struct Decode: ParsableCommand {
 }
 
 requireBuildCPU(program: "decode")
+chooseOpenBLASCore(program: "decode", current: Threads.blasCoreName)
 Decode.main()

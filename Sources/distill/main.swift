@@ -10,6 +10,7 @@ import Tensor
 extension TaskKind: ExpressibleByArgument {}
 extension Method: ExpressibleByArgument {}
 extension AlgorithmNormalization: ExpressibleByArgument {}
+extension AdapterInitialization: ExpressibleByArgument {}
 
 struct Distill: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -49,6 +50,12 @@ struct Distill: ParsableCommand {
     @Option(help: "Weight γ of the KL term.") var gamma: Float?
     @Option(help: "sum (the authors' code: k+1 terms) or mean (the paper's 1/k).") var algNormalization: AlgorithmNormalization?
     @Flag(help: "Train injection without the detach-and-roll intervention (ablation).") var noDetachAndRoll = false
+    @Option(help: "Departure (default random, the paper): random or least-squares (fit on the untouched LM's residuals).")
+    var adapterInit: AdapterInitialization?
+    @Option(help: "Training examples the least-squares adapter is fitted on.") var adapterInitExamples: Int?
+    @Option(help: "Departure (default 0, the paper): detach-and-roll acts from this step on.") var detachAndRollFrom: Int?
+    @Option(help: "Departure (default 0, off): weight δ of a cosine on the output variable's coordinates at layer k.")
+    var outputEmphasis: Float?
     @Option(help: "Checkpoint every N steps.") var checkpointEvery: Int?
     @Option(help: "Held-out training examples for the accuracy curve.") var validationExamples: Int?
     @Option(help: "Measure the accuracy curve every N steps.") var validateEvery: Int?
@@ -70,6 +77,10 @@ struct Distill: ParsableCommand {
         if let gamma { s.loss.gamma = gamma }
         if let algNormalization { s.loss.normalization = algNormalization }
         if noDetachAndRoll { s.detachAndRoll = false }
+        if let adapterInit { s.adapterInit = adapterInit }
+        if let adapterInitExamples { s.adapterInitExamples = adapterInitExamples }
+        if let detachAndRollFrom { s.detachAndRollFrom = detachAndRollFrom }
+        if let outputEmphasis { s.loss.outputEmphasis = outputEmphasis }
         if let checkpointEvery { s.checkpointEvery = checkpointEvery }
         if let validationExamples { s.validationExamples = validationExamples }
         if let validateEvery { s.validateEvery = validateEvery }
@@ -93,4 +104,5 @@ struct Distill: ParsableCommand {
 }
 
 requireBuildCPU(program: "distill")
+chooseOpenBLASCore(program: "distill", current: Threads.blasCoreName)
 Distill.main()

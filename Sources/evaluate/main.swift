@@ -99,4 +99,5 @@ struct Evaluate: ParsableCommand {
 }
 
 requireBuildCPU(program: "evaluate")
+chooseOpenBLASCore(program: "evaluate", current: Threads.blasCoreName)
 Evaluate.main()

@@ -2,12 +2,13 @@
 // Each subcommand is a thin layer over LM library calls.
 import ArgumentParser
 import Support
+import Tensor
 
 struct GraftLm: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "graft-lm",
-        abstract: "Load graft's base language model: tokenize, generate, logits, bench.",
-        subcommands: [Tokenize.self, Generate.self, Logits.self, Bench.self])
+        abstract: "Load graft's base language model: tokenize, generate, logits, bench; blas: the kernels in use.",
+        subcommands: [Tokenize.self, Generate.self, Logits.self, Bench.self, BLAS.self])
 }
 
 /// `--model` and the repository root, shared by every subcommand.
@@ -20,4 +21,5 @@ struct ModelOptions: ParsableArguments {
 }
 
 requireBuildCPU(program: "graft-lm")
+chooseOpenBLASCore(program: "graft-lm", current: Threads.blasCoreName)
 GraftLm.main()

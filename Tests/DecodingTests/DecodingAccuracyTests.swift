@@ -5,6 +5,7 @@
 import Compiler
 import Foundation
 import RASP
+import Tensor
 import Testing
 import Decoding
 

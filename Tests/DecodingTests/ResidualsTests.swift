@@ -4,6 +4,7 @@
 import Compiler
 import Injection
 import LM
+import Tensor
 import Testing
 import Decoding
 
@@ -41,7 +42,7 @@ import Decoding
             #expect(abs(y[r * 2 + o] - s) < 1e-6)
         } }
         #expect(try AffineMap.identity(3).apply(x, rows: 2) == x)
-        #expect(throws: DecodeError.self) { try map.apply(x, rows: 3) }
+        #expect(throws: LeastSquaresError.self) { try map.apply(x, rows: 3) }
     }
 
     @Test func compiledResidualsAreTheRunners() throws {

@@ -2,7 +2,7 @@
 // (small ridge), gives the same map whether rows come in one batch or several, solves a
 // hand-checked 2×2 system, and refuses singular systems and bad input with a clear error.
 import Testing
-import Decoding
+import Tensor
 
 @Suite struct LeastSquaresTests {
     /// y = W·x + b for pseudo-random x.
@@ -55,9 +55,9 @@ import Decoding
         }
         let m = try fitAffineLeastSquares(x: x, y: y, rows: 40, inputWidth: 2, outputWidth: 1, ridge: 1e-6)
         #expect(abs(m.weight[0] + m.weight[1] - 2) < 1e-3)
-        #expect(throws: DecodeError.self) { try fitAffineLeastSquares(x: [1, 2], y: [1], rows: 2, inputWidth: 2, outputWidth: 1, ridge: 0) }
-        #expect(throws: DecodeError.self) { try fitAffineLeastSquares(x: [1, 2], y: [1, 2], rows: 2, inputWidth: 1, outputWidth: 1, ridge: -1) }
-        #expect(throws: DecodeError.self) { try fitAffineLeastSquares(x: [1, .nan], y: [1, 2], rows: 2, inputWidth: 1, outputWidth: 1, ridge: 0) }
+        #expect(throws: LeastSquaresError.self) { try fitAffineLeastSquares(x: [1, 2], y: [1], rows: 2, inputWidth: 2, outputWidth: 1, ridge: 0) }
+        #expect(throws: LeastSquaresError.self) { try fitAffineLeastSquares(x: [1, 2], y: [1, 2], rows: 2, inputWidth: 1, outputWidth: 1, ridge: -1) }
+        #expect(throws: LeastSquaresError.self) { try fitAffineLeastSquares(x: [1, .nan], y: [1, 2], rows: 2, inputWidth: 1, outputWidth: 1, ridge: 0) }
     }
 
     @Test func deterministic() throws {
@@ -66,4 +66,10 @@ import Decoding
         let b = try fitAffineLeastSquares(x: x, y: y, rows: 80, inputWidth: 4, outputWidth: 2, ridge: 1e-3)
         #expect(a.weight.map(\.bitPattern) == b.weight.map(\.bitPattern) && a.bias.map(\.bitPattern) == b.bias.map(\.bitPattern))
     }
+}
+
+/// Small deterministic pseudo-random floats in [-scale, scale] (xorshift).
+private func pseudoRandom(_ n: Int, seed: UInt64, scale: Float) -> [Float] {
+    var x = seed &* 0x9E3779B97F4A7C15 | 1
+    return (0..<n).map { _ in x ^= x << 13; x ^= x >> 7; x ^= x << 17; return (Float(x >> 40) / Float(1 << 24) * 2 - 1) * scale }
 }

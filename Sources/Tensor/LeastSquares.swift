@@ -1,4 +1,5 @@
-// The control's adapter: an affine map fitted after the fact by ridge least squares, Y ≈ X·Wᵀ + b.
+// Ridge least squares for an affine map, Y ≈ X·Wᵀ + b: decode's control adapter (fitted on the
+// untouched LM) and distill's least-squares adapter initialisation both use it.
 // The Gram matrices XᵀX and XᵀY come from CBLAS (Tensor's gemm) batch by batch, are centred in
 // Double (so the bias is the mean offset), and the normal equations (XᵀX + λI)·Wᵀ = XᵀY are
 // solved by a Cholesky factorisation in Double. Legend: N rows, D input width, C output width.
@@ -10,6 +11,9 @@ public struct AffineMap: Sendable, Equatable {
     public var bias: [Float]
     public var inputWidth: Int
     public var outputWidth: Int
+    public init(weight: [Float], bias: [Float], inputWidth: Int, outputWidth: Int) {
+        self.weight = weight; self.bias = bias; self.inputWidth = inputWidth; self.outputWidth = outputWidth
+    }
 }
 
 /// Fits W [C, D], b [C] minimising Σ‖y − W·x − b‖² + λ‖W‖², with λ = `ridge` × trace(XcᵀXc)/D, Xc centred
@@ -40,10 +44,10 @@ public struct NormalEquations: Sendable {
     public mutating func add(x: [Float], y: [Float], rows n: Int) throws {
         let d = inputWidth, c = outputWidth
         guard n > 0, x.count == n * d, y.count == n * c else {
-            throw DecodeError("least squares: x has \(x.count) values and y \(y.count); expected \(n)×\(d) and \(n)×\(c)")
+            throw LeastSquaresError("least squares: x has \(x.count) values and y \(y.count); expected \(n)×\(d) and \(n)×\(c)")
         }
         if let bad = (x.first { !$0.isFinite } ?? y.first { !$0.isFinite }) {
-            throw DecodeError("least squares: a non-finite value (\(bad)) among the rows")
+            throw LeastSquaresError("least squares: a non-finite value (\(bad)) among the rows")
         }
         if rows == 0 { shiftX = columnMeans(x, n, d).map(Float.init); shiftY = columnMeans(y, n, c).map(Float.init) }
         var xs = x, ys = y                                  // shifted copies [N, D], [N, C]
@@ -73,8 +77,8 @@ public struct NormalEquations: Sendable {
     /// Solves the ridge normal equations on the centred sums.
     public func solve(ridge: Double) throws -> AffineMap {
         let d = inputWidth, c = outputWidth, n = Double(rows)
-        guard rows > 0 else { throw DecodeError("least squares: no rows to fit") }
-        guard ridge >= 0, ridge.isFinite else { throw DecodeError("least squares: ridge must be finite and ≥ 0, got \(ridge)") }
+        guard rows > 0 else { throw LeastSquaresError("least squares: no rows to fit") }
+        guard ridge >= 0, ridge.isFinite else { throw LeastSquaresError("least squares: ridge must be finite and ≥ 0, got \(ridge)") }
         let mx = sx.map { $0 / n }, my = sy.map { $0 / n }  // means of the shifted rows
         var g = xx                                         // centred Σ(x−μ)(x−μ)ᵀ
         for i in 0..<d { for j in 0..<d { g[i * d + j] -= n * mx[i] * mx[j] } }
@@ -118,7 +122,7 @@ public func solveSymmetricPositiveDefinite(_ a: [Double], _ b: [Double], size n:
         var diag = a[j * n + j]
         for k in 0..<j { diag -= l[j * n + k] * l[j * n + k] }
         guard diag > tolerance else {
-            throw DecodeError("least squares: the normal equations are not positive definite at pivot \(j) (\(diag)); raise --ridge")
+            throw LeastSquaresError("least squares: the normal equations are not positive definite at pivot \(j) (\(diag)); raise --ridge")
         }
         let ljj = diag.squareRoot()
         l[j * n + j] = ljj
@@ -140,4 +144,36 @@ public func solveSymmetricPositiveDefinite(_ a: [Double], _ b: [Double], size n:
         for c in 0..<m { x[i * m + c] /= p }
     }
     return x
+}
+
+extension AffineMap {
+    /// The identity from C to C (the check that decoding the compiled stream itself is exact).
+    public static func identity(_ width: Int) -> AffineMap {
+        var w = [Float](repeating: 0, count: width * width)
+        for i in 0..<width { w[i * width + i] = 1 }
+        return AffineMap(weight: w, bias: [Float](repeating: 0, count: width), inputWidth: width, outputWidth: width)
+    }
+
+    /// y [N, C] = x [N, D] · Wᵀ + b (CBLAS).
+    public func apply(_ x: [Float], rows n: Int) throws -> [Float] {
+        guard x.count == n * inputWidth else {
+            throw LeastSquaresError("adapter: \(x.count) values are not \(n) rows of width \(inputWidth)")
+        }
+        var y = [Float](repeating: 0, count: n * outputWidth)
+        for r in 0..<n { for o in 0..<outputWidth { y[r * outputWidth + o] = bias[o] } }
+        y.withUnsafeMutableBufferPointer { yp in
+            x.withUnsafeBufferPointer { xp in
+                weight.withUnsafeBufferPointer { wp in
+                    gemm(transA: false, transB: true, m: n, n: outputWidth, k: inputWidth, a: xp.baseAddress!, lda: inputWidth,
+                         b: wp.baseAddress!, ldb: inputWidth, beta: 1, c: yp.baseAddress!, ldc: outputWidth)
+                }
+            }
+        }
+        return y
+    }
+}
+
+public struct LeastSquaresError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ d: String) { description = d }
 }

@@ -1,0 +1,89 @@
+// Least-squares initialisation of the adapter (`--adapter-init least-squares`, a departure from
+// the paper, whose adapter starts as PyTorch's random nn.Linear). Before training, the untouched
+// LM reads some training examples; one ridge least-squares affine map from its residuals 0...k to
+// the compiled residuals 0...k, pooled over every aligned position of every layer (the adapter is
+// shared by all layers), replaces the random weights. The detach-and-roll subspace then starts as
+// the directions that best predict the output variable, not random ones.
+// Legend: N positions of a batch, M aligned positions, D LM width, C compiled width, k layers.
+import Engine
+import LM
+import Support
+import Tensor
+
+/// What the fit saw and how well it fits: the mean cosine per layer of the fitted map on its own rows.
+public struct AdapterFit: Sendable {
+    public var examples: Int
+    public var rows: Int
+    public var ridge: Double
+    public var cosine: [Float]
+    /// Output dimensions constant over the fitted rows, whose random rows were kept.
+    public var keptRandom: [Int]
+    public var seconds: Double
+}
+
+/// Fits `adapter` by ridge least squares (λ = `ridge` × mean diagonal of the centred Gram matrix)
+/// on `records`, read `batch` rows at a time by `model` (no hook, no gradients). Starts from the
+/// adapter's current (random) weights: output rows the data cannot fit keep them.
+public func fitAdapterByLeastSquares(_ adapter: Adapter, model: TransformerLM, teacher: CompiledTeacher,
+                                     records: [TaskRecord], pad: Int32, layers k: Int, outputDims: [Int], batch: Int,
+                                     ridge: Double = 1e-3) throws -> AdapterFit {
+    guard !records.isEmpty else { throw InjectionError("adapter least-squares init: no training examples to fit on") }
+    let began = monotonicSeconds()
+    let d = adapter.lmWidth, c = adapter.compiledWidth
+    var eq = NormalEquations(inputWidth: d, outputWidth: c)
+    var chunks: [TaskBatch] = []                           // the first few, for the fit's own cosine below
+    for start in stride(from: 0, to: records.count, by: batch) {
+        let part = Array(records[start..<min(start + batch, records.count)])
+        let tb = try teacher.batch(part, pad: pad, withTargets: true)
+        let (x, y) = try alignedRows(tb, model: model, layers: k, d: d, c: c)
+        for i in 0...k where !x[i].isEmpty { try eq.add(x: x[i], y: y[i], rows: x[i].count / d) }
+        if chunks.count < 4 { chunks.append(tb) }
+    }
+    let rows = eq.rows
+    var map = try eq.solve(ridge: ridge)
+    // A compiled dimension that never varies over the fitted rows (a value that never occurs there)
+    // gets a zero row; the output variable's rows span the detach-and-roll subspace and must stay
+    // independent, so such output rows keep their random initialisation.
+    let norms = outputDims.map { o in (0..<d).reduce(Float(0)) { $0 + map.weight[o * d + $1] * map.weight[o * d + $1] }.squareRoot() }
+    let largest = norms.max() ?? 0
+    var kept: [Int] = []
+    for (o, norm) in zip(outputDims, norms) where norm <= 1e-6 * largest || norm == 0 {
+        for j in 0..<d { map.weight[o * d + j] = adapter.weight[o * d + j] }
+        map.bias[o] = adapter.bias[o]
+        kept.append(o)
+    }
+    map.weight.withUnsafeBufferPointer { adapter.weight.update(from: $0.baseAddress!, count: c * d) }
+    map.bias.withUnsafeBufferPointer { adapter.bias.update(from: $0.baseAddress!, count: c) }
+    // The fit's mean cosine per layer on its first batches (what the cosine loss sees at step 0).
+    var sums = [Double](repeating: 0, count: k + 1), counts = [Int](repeating: 0, count: k + 1)
+    for tb in chunks {
+        let (x, y) = try alignedRows(tb, model: model, layers: k, d: d, c: c)
+        for i in 0...k where !x[i].isEmpty {
+            let m = x[i].count / d
+            var a = [Float](repeating: 0, count: m * c)
+            x[i].withUnsafeBufferPointer { xp in adapter.forward(&a, xp.baseAddress!, n: m) }
+            sums[i] += Double(m) * Double(1 - cosineLossForwardBackward(a: a, c: y[i], da: nil, n: m, features: c))
+            counts[i] += m
+        }
+    }
+    let cosine = (0...k).map { Float(sums[$0] / Double(max(counts[$0], 1))) }
+    return AdapterFit(examples: records.count, rows: rows, ridge: ridge, cosine: cosine, keptRandom: kept,
+                      seconds: monotonicSeconds() - began)
+}
+
+/// Per layer i = 0...k: the LM residual rows x [M, D] and compiled rows y [M, C] at aligned positions.
+private func alignedRows(_ tb: TaskBatch, model: TransformerLM, layers k: Int, d: Int, c: Int) throws -> ([[Float]], [[Float]]) {
+    let out = try model.forward(tb.tokens, batch: tb.b, seq: tb.t, options: ForwardOptions(training: false, computeLogits: false))
+    let rows = tb.aligned.indices.filter { tb.aligned[$0] }
+    var xs: [[Float]] = [], ys: [[Float]] = []
+    for i in 0...k {
+        let h = out.residual(i)
+        var x = [Float](repeating: 0, count: rows.count * d), y = [Float](repeating: 0, count: rows.count * c)
+        for (j, r) in rows.enumerated() {
+            for q in 0..<d { x[j * d + q] = h[r * d + q] }
+            for q in 0..<c { y[j * c + q] = tb.compiled[i][r * c + q] }
+        }
+        xs.append(x); ys.append(y)
+    }
+    return (xs, ys)
+}

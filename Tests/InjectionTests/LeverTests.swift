@@ -1,0 +1,96 @@
+// The departures from the paper's recipe (docs/distill.md, "Levers") on the tiny task: the
+// least-squares adapter starts far better aligned than the random one; detach-and-roll acts from
+// the given step on and not before; the output-emphasis term's gradient matches finite
+// differences and touches only the output coordinates; bad values are refused up front.
+import Testing
+import Engine
+import LM
+import Tensor
+@testable import Injection
+
+@Suite struct LeverTests {
+    /// The cosine per aligned layer of the objective's current adapter on one batch (no update).
+    func cosines(_ t: Trainer, _ batch: TaskBatch) throws -> [Float] {
+        t.optimizer.zeroGrad()
+        return try t.objective.step(task: batch, text: nil, textRows: 0, textLength: 0).cosine
+    }
+
+    @Test func leastSquaresInitStartsBetterAlignedThanRandom() throws {
+        let t = try TinyTask.trainer(.injection, steps: 1)
+        let o = t.objective
+        let batch = try t.teacherModel!.batch(Array(TinyTask.records()[0..<27]), pad: TinyTask.pad, withTargets: true)
+        let random = try cosines(t, batch)
+        let fit = try fitAdapterByLeastSquares(o.adapter, model: o.student, teacher: t.teacherModel!, records: TinyTask.records(),
+                                               pad: TinyTask.pad, layers: o.layers, outputDims: o.outputDims, batch: 9)
+        let fitted = try cosines(t, batch)
+        #expect(fit.examples == 81 && fit.rows == 81 * 4 * (o.layers + 1))
+        #expect(fit.cosine.count == o.layers + 1)
+        // hist = 0 never occurs (a token always counts itself): that output row keeps its random
+        // values, so the detach-and-roll subspace stays 5-dimensional.
+        #expect(fit.keptRandom.count == 1)
+        #expect(try subspaceProjector(rows: o.adapter.rows(o.outputDims), r: o.outputDims.count, d: o.adapter.lmWidth).count > 0)
+        for i in 0...o.layers {
+            #expect(fitted[i] > random[i] + 0.2, "layer \(i): random \(random[i]), least squares \(fitted[i])")
+            #expect(fitted[i] > 0.8, "layer \(i): least squares \(fitted[i])")
+        }
+        #expect(throws: InjectionError.self) {
+            try fitAdapterByLeastSquares(o.adapter, model: o.student, teacher: t.teacherModel!, records: [], pad: TinyTask.pad,
+                                         layers: o.layers, outputDims: o.outputDims, batch: 9)
+        }
+    }
+
+    @Test func detachAndRollActsFromTheGivenStep() throws {
+        var s = TinyTask.settings(steps: 5)
+        s.detachAndRollFrom = 3
+        let r = try TinyTask.trainer(.injection, steps: 5, settings: s).run()
+        #expect(r.log.map { $0["detach_and_roll"] } == [.bool(false), .bool(false), .bool(false), .bool(true), .bool(true)])
+        let paper = try TinyTask.trainer(.injection, steps: 2).run()
+        #expect(paper.log.allSatisfy { $0["detach_and_roll"] == .bool(true) })
+        var off = TinyTask.settings(steps: 2)
+        off.detachAndRoll = false
+        #expect(try TinyTask.trainer(.injection, steps: 2, settings: off).run().log.allSatisfy { $0["detach_and_roll"] == .bool(false) })
+    }
+
+    /// δ alone (α = β = γ = 0): the adapter's gradient is finite differences of δ·(1 − cos) on the
+    /// output coordinates at layer k, and zero on every other coordinate.
+    @Test func outputEmphasisGradientMatchesFiniteDifferences() throws {
+        let t = try TinyTask.trainer(.injection, steps: 1)
+        let o0 = t.objective
+        let delta: Float = 2
+        let o = Objective(method: .injection, student: o0.student, teacher: nil, adapter: o0.adapter, layers: o0.layers,
+                          outputDims: o0.outputDims, weights: LossWeights(alpha: 0, beta: 0, gamma: 0, outputEmphasis: delta),
+                          detachAndRoll: false)
+        let batch = try t.teacherModel!.batch(Array(TinyTask.records()[0..<9]), pad: TinyTask.pad, withTargets: true)
+        let a = o.adapter, c = a.compiledWidth
+        a.params.zeroGrad()
+        let base = try o.step(task: batch, text: nil, textRows: 0, textLength: 0)
+        #expect(base.output > 0 && base.total == delta * base.output)
+        let grad = Array(UnsafeBufferPointer(start: a.params.grad(Adapter.biasName), count: c))   // before the probes add to it
+        let outputs = Set(o.outputDims)
+        for j in 0..<c where !outputs.contains(j) { #expect(grad[j] == 0, "bias \(j) is not an output coordinate") }
+        for j in o.outputDims {
+            let saved = a.bias[j], h: Float = 1e-2
+            a.bias[j] = saved + h
+            let up = try o.step(task: batch, text: nil, textRows: 0, textLength: 0).total
+            a.bias[j] = saved - h
+            let down = try o.step(task: batch, text: nil, textRows: 0, textLength: 0).total
+            a.bias[j] = saved
+            let numeric = (up - down) / (2 * h)
+            #expect(abs(numeric - grad[j]) <= 2e-3 + 0.02 * abs(numeric), "bias \(j): analytic \(grad[j]), numeric \(numeric)")
+        }
+    }
+
+    @Test func badLeverValuesAreRefusedTogether() {
+        var s = TinyTask.settings(steps: 1)
+        s.detachAndRollFrom = -1
+        s.loss.outputEmphasis = -2
+        s.adapterInit = .leastSquares
+        s.adapterInitExamples = 0
+        #expect {
+            try s.validate()
+        } throws: { error in
+            let m = "\(error)"
+            return m.contains("detach-and-roll start step -1") && m.contains("output emphasis -2") && m.contains("adapter-init examples 0")
+        }
+    }
+}
