@@ -7,6 +7,16 @@ the target, the final mean cosine per aligned layer and the seconds per step. Ma
 """
 import json, os, sys
 
+def first_reached(curve, target):
+    """'S' when the curve is at or above target from step S to the end, 'S (not held)' when it
+    reached it at S but fell below later, None when never."""
+    steps = sorted(curve)
+    first = next((st for st in steps if curve[st] >= target), None)
+    if first is None:
+        return None
+    held = next((st for st in steps if all(curve[x] >= target for x in steps if x >= st)), None)
+    return str(held) if held == first else (f"{held} ({first} first)" if held else f"{first} (not held)")
+
 def main():
     args = sys.argv[1:]
     if not args or args[0].startswith("-"):
@@ -23,23 +33,37 @@ def main():
         curve = {p["step"]: p["accuracy"] for p in s["validation_accuracy_curve"]}
         steps |= set(curve)
         flags = open(os.path.join(root, name, "flags.txt")).read().strip() if os.path.exists(os.path.join(root, name, "flags.txt")) else ""
-        reached = next((st for st in sorted(curve) if curve[st] >= target), None)
+        reached = first_reached(curve, target)
         cos = s.get("cosine_per_layer") or []
-        rows.append((name, flags, curve, reached, cos, s["seconds_per_step"], s["examples"]["validation"], s.get("adapter_init")))
+        rolled = {p["step"]: p["accuracy"] for p in s.get("validation_accuracy_rolled_curve") or []}
+        # Per-token answer accuracy of the training batches while detach-and-roll acted, last 20 such steps.
+        log = [json.loads(l) for l in open(os.path.join(root, name, "log.jsonl"))]
+        hooked = [l["answer_accuracy"] for l in log if l.get("detach_and_roll")][-20:]
+        under = sum(hooked) / len(hooked) if hooked else None
+        rows.append((name, flags, curve, reached, cos, s["seconds_per_step"], s["examples"]["validation"], s.get("adapter_init"), rolled, under))
     steps = sorted(steps)
     machine = os.path.join(root, "machine.txt")
     if os.path.exists(machine):
         print("Machine: " + "; ".join(l.strip() for l in open(machine) if l.strip()) + "\n")
     n_val = rows[0][6] if rows else 0
     print(f"Validation exact match (%) on {n_val} held-out training examples, by step; "
-          f"'steps to {target:.0%}' is the first measured step at or above it.\n")
-    print("| variant | flags | " + " | ".join(str(s) for s in steps) + f" | steps to {target:.0%} | mean cos (layers 0…k) | s/step |")
-    print("|---|---|" + "---:|" * len(steps) + "---:|---|---:|")
-    for name, flags, curve, reached, cos, sps, _, fit in rows:
+          f"'steps to {target:.0%}' is the first measured step from which the curve stays at or above it.\n")
+    print("Each variant's first line is the plain validation accuracy; an injection run's second line ('rolled') is the "
+          "same examples with detach-and-roll acting (everything outside the output subspace taken from another "
+          "example in the batch), where measured. 'answer acc. under D&R' is the per-token answer accuracy of the "
+          "training batches over the last 20 steps with detach-and-roll acting.\n")
+    print("| variant | flags | " + " | ".join(str(s) for s in steps) + f" | steps to {target:.0%} | answer acc. under D&R | mean cos (layers 0…k) | s/step |")
+    print("|---|---|" + "---:|" * len(steps) + "---:|---:|---|---:|")
+    for name, flags, curve, reached, cos, sps, _, fit, rolled, under in rows:
         accs = " | ".join(f"{100 * curve[s]:.0f}" if s in curve else "" for s in steps)
         cs = " ".join(f"{c:.2f}" for c in cos) if cos else "–"
-        print(f"| {name} | `{flags}` | {accs} | {reached if reached is not None else '–'} | {cs} | {sps:.2f} |")
-    fits = [(n, f) for n, _, _, _, _, _, _, f in rows if f]
+        u = f"{100 * under:.0f} %" if under is not None else "–"
+        print(f"| {name} | `{flags}` | {accs} | {reached if reached is not None else '–'} | {u} | {cs} | {sps:.2f} |")
+        if rolled:
+            r = " | ".join(f"{100 * rolled[s]:.0f}" if s in rolled else "" for s in steps)
+            rr = first_reached(rolled, target)
+            print(f"| {name}, rolled | | {r} | {rr if rr is not None else '–'} | | | |")
+    fits = [(r[0], r[7]) for r in rows if r[7]]
     if fits:
         print("\nLeast-squares adapter initialisation (cosine per layer of the fit on the untouched LM, before training):\n")
         for n, f in fits:

@@ -17,6 +17,12 @@ public enum JSONValue: Sendable, Equatable, Hashable {
         if case .object(let o) = self { return o[key] }
         return nil
     }
+    /// This object with `key` set to `value` (a non-object is returned unchanged).
+    public func adding(_ key: String, _ value: JSONValue) -> JSONValue {
+        guard case .object(var o) = self else { return self }
+        o[key] = value
+        return .object(o)
+    }
     public var stringValue: String? { if case .string(let s) = self { return s }; return nil }
     public var objectValue: [String: JSONValue]? { if case .object(let o) = self { return o }; return nil }
     public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a }; return nil }

@@ -3,10 +3,16 @@
 import RASP
 import Craft
 
+/// The longest input graft compiles for (the value-set limit: `indices` takes one value per position).
+public let maxSeqLenLimit = 10_000
+
 /// Compiles a .rasp source. `vocab` items are strings (or integers with `token_type int`).
 public func compile(source: String, file: String, vocab: [String], maxSeqLen: Int, causal: Bool = false,
                     bos: String = "bos", pad: String = "pad", mlpExactness: Double = 100) throws -> CompiledModel {
     guard maxSeqLen >= 1 else { throw CompileError("max_seq_len must be at least 1, got \(maxSeqLen)") }
+    guard maxSeqLen <= maxSeqLenLimit else {
+        throw CompileError("max_seq_len \(maxSeqLen) is above the limit of \(maxSeqLenLimit): every position is a residual dimension of `indices` and a row of every attention pattern; the paper's programs use at most 120")
+    }
     guard !vocab.isEmpty else { throw CompileError("the vocabulary is empty") }
     guard Set(vocab).count == vocab.count else { throw CompileError("the vocabulary repeats an item") }
     guard !vocab.contains(bos), !vocab.contains(pad), bos != pad else {

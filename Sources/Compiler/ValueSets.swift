@@ -76,6 +76,9 @@ private func valueSet(_ id: ExprID, _ g: ProgramGraph, _ o: CompileOptions, _ vs
     case .select:
         return []
     }
+    if out.isEmpty {
+        throw CompileError("\(n.label) (\(n.expr.kindName)) can take no value: its function raised an error (or gave nothing) for every input value, so it would have no residual dimension. Fix the function (e.g. a division by zero) or its inputs")
+    }
     if out.count > o.valueSetLimit {
         throw CompileError("\(n.label) (\(n.expr.kindName)) takes \(out.count) values, more than the limit \(o.valueSetLimit); each value becomes a residual dimension. Narrow its function's outputs or lower max_seq_len")
     }

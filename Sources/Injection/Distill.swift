@@ -135,6 +135,10 @@ public func runDistill(_ job: DistillJob) throws -> DistillSummary {
                   "alg": .double(Double(result.last.alg)), "kl": .double(Double(result.last.kl))],
         "cosine_per_layer": job.method == .injection ? .array(finalCosines(result.log)) : .null,
         "validation_accuracy_curve": .array(result.curve.map { ["step": .int(Int64($0.step)), "accuracy": .double($0.accuracy)] }),
+        "validation_accuracy_rolled_curve": .array(result.log.compactMap { line -> JSONValue? in
+            guard let a = line["validation_accuracy_rolled"], let st = line["step"] else { return nil }
+            return ["step": st, "accuracy": a]
+        }),
         "wall_seconds": .double(wall),
         "train_seconds": .double(result.seconds),
         "seconds_per_step": .double(result.seconds / Double(max(steps, 1))),
@@ -154,6 +158,9 @@ public func runDistill(_ job: DistillJob) throws -> DistillSummary {
     var metrics: [String: Double] = ["final_ce": Double(result.last.ce), "final_kl": Double(result.last.kl),
                                      "seconds_per_step": result.seconds / Double(max(steps, 1))]
     if let acc = result.curve.last?.accuracy { metrics["validation_accuracy"] = acc }
+    if let rolled = result.log.last(where: { $0["validation_accuracy_rolled"] != nil })?["validation_accuracy_rolled"]?.doubleValue {
+        metrics["validation_accuracy_rolled"] = rolled
+    }
     if job.method == .injection {
         let cos = finalCosines(result.log).compactMap(\.doubleValue)
         metrics["final_alg"] = Double(result.last.alg)

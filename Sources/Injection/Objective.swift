@@ -31,11 +31,20 @@ public struct LossWeights: Sendable, Codable, Equatable {
     /// these few coordinates at the few answer positions weigh almost nothing, yet they span the
     /// detach-and-roll subspace through which the answer must pass.
     public var outputEmphasis: Float = 0
+    /// Where δ reads the LM: the last aligned residual k (its compiled counterpart exists), or the
+    /// hooked residual k+1, the output of block k, whose output-subspace part is exactly what
+    /// survives detach-and-roll (W_f·h' = W_f·h there, as the rolled complement is orthogonal to W_f's rows).
+    public var outputEmphasisAt: OutputEmphasisLayer = .lastAligned
     public init(alpha: Float = 1, beta: Float = 1, gamma: Float = 1, normalization: AlgorithmNormalization = .sum,
-                outputEmphasis: Float = 0) {
+                outputEmphasis: Float = 0, outputEmphasisAt: OutputEmphasisLayer = .lastAligned) {
         self.alpha = alpha; self.beta = beta; self.gamma = gamma; self.normalization = normalization
-        self.outputEmphasis = outputEmphasis
+        self.outputEmphasis = outputEmphasis; self.outputEmphasisAt = outputEmphasisAt
     }
+}
+
+public enum OutputEmphasisLayer: String, Sendable, Codable, CaseIterable {
+    case lastAligned = "last-aligned"
+    case hooked
 }
 
 /// The loss terms of one step (unweighted), and the mean cosine of every aligned layer.
@@ -143,7 +152,7 @@ public final class Objective {
 
     /// For i = 0...k: adapter(h_i) against the compiled residual i over aligned positions; fills the
     /// adapter's gradients and `grads[i]` = ∂loss/∂h_i. Returns the mean cosine per layer and the
-    /// output-emphasis term (1 − cos on the output coordinates at layer k; 0 when δ = 0).
+    /// output-emphasis term (1 − cos on the output coordinates at residual k or k+1; 0 when δ = 0).
     func algorithmLoss(_ task: TaskBatch, _ f: ForwardOutput, grads: inout [Int: UnsafePointer<Float>]) -> ([Float], Float) {
         let n = f.tokens, d = f.dModel, c = adapter.compiledWidth
         precondition(task.compiled.count == layers + 1, "task batch has \(task.compiled.count) compiled layers, the objective aligns \(layers + 1)")
@@ -166,12 +175,24 @@ public final class Objective {
             cosines.append(1 - loss)
             dAdapted.zero()
             for (j, r) in rows.enumerated() { dAdapted.at(r * c).update(from: gatherD.at(j * c), count: c) }
-            if i == layers && weights.outputEmphasis > 0 {
+            if i == layers && weights.outputEmphasis > 0 && weights.outputEmphasisAt == .lastAligned {
                 outputTerm = outputEmphasisLoss(rows: rows, targets: task.targets, width: c)
             }
             if residualGrads[i].count < n * d { residualGrads[i] = FloatBuffer(count: n * d) }
             adapter.backward(dx: residualGrads[i].pointer, dy: dAdapted.pointer, x: h, n: n)
             grads[i] = UnsafePointer(residualGrads[i].pointer)
+        }
+        if weights.outputEmphasis > 0 && weights.outputEmphasisAt == .hooked {
+            // gatherC still holds the compiled residual k at the aligned rows.
+            let k1 = layers + 1, h = f.residual(k1)                   // [N, D], after the hook
+            adapter.forward(adapted.pointer, h, n: n)
+            for (j, r) in rows.enumerated() { gatherA.at(j * c).update(from: adapted.at(r * c), count: c) }
+            dAdapted.zero()
+            outputTerm = outputEmphasisLoss(rows: rows, targets: task.targets, width: c)
+            while residualGrads.count <= k1 { residualGrads.append(FloatBuffer(count: 0)) }
+            if residualGrads[k1].count < n * d { residualGrads[k1] = FloatBuffer(count: n * d) }
+            adapter.backward(dx: residualGrads[k1].pointer, dy: dAdapted.pointer, x: h, n: n)
+            grads[k1] = UnsafePointer(residualGrads[k1].pointer)
         }
         return (cosines, outputTerm)
     }

@@ -33,9 +33,12 @@ public struct DistillSettings: Sendable, Codable, Equatable {
     public static func profile(_ name: String) throws -> DistillSettings {
         switch name {
         case "smoke":
+            // Exercises every lever on the real model in CI (least-squares adapter on 8 examples,
+            // δ on the hooked residual, detach-and-roll from step 3 of 6); it measures nothing.
             return DistillSettings(steps: 6, taskBatch: 2, textBatch: 2, textTokens: 16, lrModel: 1e-4, lrAdapter: 1e-3,
-                                   weightDecay: 0.01, loss: LossWeights(), detachAndRoll: true, checkpointEvery: 4,
-                                   validationExamples: 4, validateEvery: 3, seed: 42)
+                                   weightDecay: 0.01, loss: LossWeights(outputEmphasis: 3, outputEmphasisAt: .hooked),
+                                   detachAndRoll: true, checkpointEvery: 4, validationExamples: 4, validateEvery: 3, seed: 42,
+                                   adapterInit: .leastSquares, adapterInitExamples: 8, detachAndRollFrom: 3)
         case "default":
             // Sized so the six default runs take ≈ 45 min on the idle 2-core machine (≈ 3 s/step);
             // far too short for the paper's accuracy (docs/distill.md has the curves).

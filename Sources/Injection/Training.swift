@@ -181,12 +181,17 @@ public final class Trainer {
             tokens += batch.b * batch.t + (text?.count ?? 0)
             last = losses
             log.append(logLine(step: step, losses))
+            var rolled: Double? = nil
             if step % settings.validateEvery == 0 || step == settings.steps, !data.validation.isEmpty {
                 let t0 = monotonicSeconds()
                 curve.append((step, try validationAccuracy()))
+                if objective.detachAndRoll {
+                    rolled = try rolledValidationAccuracy()
+                    log[log.count - 1] = log[log.count - 1].adding("validation_accuracy_rolled", .double(rolled!))
+                }
                 timing["validation", default: 0] += monotonicSeconds() - t0
             }
-            bar?.advance(1, fields: barFields(losses, curve.last?.accuracy))
+            bar?.advance(1, fields: barFields(losses, curve.last?.accuracy, rolled))
             if step % settings.checkpointEvery == 0 {
                 let t0 = monotonicSeconds()
                 try saveCheckpoint(step: step, log: log, curve: curve)
@@ -216,13 +221,14 @@ public final class Trainer {
         return .object(o)
     }
 
-    func barFields(_ l: StepLosses, _ acc: Double?) -> [(String, String)] {
+    func barFields(_ l: StepLosses, _ acc: Double?, _ rolled: Double? = nil) -> [(String, String)] {
         var f: [(String, String)] = [("ce", fmt(l.ce)), ("kl", fmt(l.kl))]
         if objective.method == .injection {
             f.append(("alg", fmt(l.alg)))
             f.append(("cos", l.cosine.map { String(format: "%.2f", $0) }.joined(separator: " ")))
         }
         if let acc { f.append(("val", String(format: "%.0f%%", acc * 100))) }
+        if let rolled { f.append(("rolled", String(format: "%.0f%%", rolled * 100))) }
         return f
     }
 
@@ -232,6 +238,19 @@ public final class Trainer {
     /// the answer iff the argmax agrees at every answer position under teacher forcing (no hook).
     public func validationAccuracy() throws -> Double {
         try exactMatchAccuracy(objective.student, data.validation, pad: data.pad, batch: settings.taskBatch)
+    }
+
+    /// The same exact match with detach-and-roll at the output of block k (the current adapter's
+    /// output subspace; the complement rolled within each batch of `taskBatch` rows): how often the
+    /// answer survives when everything outside the subspace comes from another example. This is the
+    /// mechanism injection trains; the plain curve cannot tell it from the baseline's.
+    public func rolledValidationAccuracy() throws -> Double {
+        let o = objective, d = o.student.config.dModel
+        let p = try subspaceProjector(rows: o.adapter.rows(o.outputDims), r: o.outputDims.count, d: d)
+        let cases = data.validation.map { AnswerCase(prompt: Array($0.lmTokens[..<$0.promptTokens]), answer: Array($0.lmTokens[$0.promptTokens...])) }
+        let correct = try scoreAnswers(o.student, cases, shape: BatchShape(rows: settings.taskBatch, tokens: .max), pad: data.pad,
+                                       hook: (o.layers, DetachAndRoll(projector: p, d: d)))
+        return Double(correct.filter { $0 }.count) / Double(max(cases.count, 1))
     }
 }
 

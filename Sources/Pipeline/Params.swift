@@ -23,6 +23,31 @@ func profileShapeProblem(_ v: JSONValue) -> String? {
     }
 }
 
+/// Every profile name that a `{"$profile": …}` of `params` offers.
+func profileNames(_ v: JSONValue) -> Set<String> {
+    switch v {
+    case .object(let o):
+        var names = Set(o["$profile"]?.objectValue?.keys.map { $0 } ?? [])
+        for x in o.values { names.formUnion(profileNames(x)) }
+        return names
+    case .array(let a): return a.reduce(into: Set<String>()) { $0.formUnion(profileNames($1)) }
+    default: return []
+    }
+}
+
+extension PipelineSpec {
+    /// The profiles pipeline.json defines: every key of every `"$profile"` map.
+    public var profiles: Set<String> { stages.values.reduce(into: Set<String>()) { $0.formUnion(profileNames($1.params)) } }
+
+    /// Refuses a profile name that pipeline.json does not define, naming the ones it does.
+    public func checkProfile(_ profile: String) throws(SpecError) {
+        let known = profiles
+        guard known.isEmpty || known.contains(profile) else {
+            throw SpecError(problems: ["unknown profile \"\(profile)\": pipeline.json defines \(known.sorted().joined(separator: ", "))"])
+        }
+    }
+}
+
 /// `params` with every `{"$profile": …}` replaced by its value for `profile`.
 public func resolveParams(_ params: JSONValue, profile: String, stage: String) throws(SpecError) -> JSONValue {
     var missing: [String] = []

@@ -143,6 +143,7 @@ extension Workspace {
     /// Every selected stage's tool must have a runnable executable and every parameter a value
     /// for the profile; all problems at once.
     func checkExecutables(_ stages: [String], profile: String) throws(SpecError) {
+        try spec.checkProfile(profile)
         var problems: [String] = []
         for name in stages {
             do { _ = try resolveParams(spec.stages[name]!.params, profile: profile, stage: name) } catch { problems += error.problems }

@@ -26,6 +26,7 @@ public struct StageStatus: Sendable, Equatable {
 extension Workspace {
     /// The status of `stages` (default: all), in order.
     public func status(profile: String, targets: [String] = []) throws -> [StageStatus] {
+        try spec.checkProfile(profile)
         let lock = try lock()
         let codes = try toolCodes()
         let index = RunIndex(store: store)

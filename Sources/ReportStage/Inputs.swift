@@ -91,7 +91,10 @@ public struct DistillSummary: Codable, Sendable, Equatable {
     public var cosine_per_layer: [Double]?
     public var wall_seconds: Double?, tokens_per_second: Double?, seconds_per_step: Double?
     public var peak_rss_bytes: Double?
-    public var train_accuracy_curve: [AccuracyPoint]?
+    /// Exact-match accuracy on held-out training examples every `--validate-every` steps (distill's name).
+    public var validation_accuracy_curve: [AccuracyPoint]?
+    /// The same with detach-and-roll active (injection only): does the answer pass through the subspace?
+    public var validation_accuracy_rolled_curve: [AccuracyPoint]?
     public static let format = "graft-distill-summary"
 }
 

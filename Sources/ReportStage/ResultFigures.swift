@@ -63,9 +63,26 @@ extension ReportInputs {
         return blocks
     }
 
-    /// Loss terms and per-layer cosine vs step, from each run's log.jsonl.
+    /// Validation accuracy vs step (both methods of a task in one chart, from summary.json), then
+    /// loss terms and per-layer cosine vs step, from each run's log.jsonl.
     public func trainingCurveBlocks(_ figures: inout FigureSet) throws -> [Block] {
         var blocks: [Block] = []
+        for task in TaskName.allCases {
+            var curves = [MethodName.baseline, .injection].compactMap { method -> Series? in
+                guard let c = distill[RunKey(task, method)]?.validation_accuracy_curve, !c.isEmpty else { return nil }
+                return Series(name: method.title, points: c.map { Series.Point(Double($0.step), 100 * $0.accuracy) })
+            }
+            if let c = distill[RunKey(task, .injection)]?.validation_accuracy_rolled_curve, !c.isEmpty {
+                curves.append(Series(name: "\(MethodName.injection.title), with detach-and-roll",
+                                     points: c.map { Series.Point(Double($0.step), 100 * $0.accuracy) }))
+            }
+            if !curves.isEmpty {
+                blocks.append(try figures.add("training-\(task.rawValue)-accuracy",
+                                              caption: "\(task.title): exact-match accuracy on held-out training examples during distillation (summary.json); \"with detach-and-roll\": the same with everything outside the injected output subspace taken from another example",
+                                              chart: LineChart(title: "\(task.title): validation accuracy vs step", xLabel: "step", yLabel: "accuracy (%)",
+                                                               series: curves, yRange: 0...100)))
+            }
+        }
         for task in TaskName.allCases {
             for method in [MethodName.baseline, .injection] {
                 let k = RunKey(task, method)

@@ -3,7 +3,6 @@
 // The Gram matrices XᵀX and XᵀY come from CBLAS (Tensor's gemm) batch by batch, are centred in
 // Double (so the bias is the mean offset), and the normal equations (XᵀX + λI)·Wᵀ = XᵀY are
 // solved by a Cholesky factorisation in Double. Legend: N rows, D input width, C output width.
-import Tensor
 
 /// An affine map as the adapter file holds it: weight [C, D] row-major, bias [C].
 public struct AffineMap: Sendable, Equatable {

@@ -11,6 +11,7 @@ extension TaskKind: ExpressibleByArgument {}
 extension Method: ExpressibleByArgument {}
 extension AlgorithmNormalization: ExpressibleByArgument {}
 extension AdapterInitialization: ExpressibleByArgument {}
+extension OutputEmphasisLayer: ExpressibleByArgument {}
 
 struct Distill: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -56,6 +57,8 @@ struct Distill: ParsableCommand {
     @Option(help: "Departure (default 0, the paper): detach-and-roll acts from this step on.") var detachAndRollFrom: Int?
     @Option(help: "Departure (default 0, off): weight δ of a cosine on the output variable's coordinates at layer k.")
     var outputEmphasis: Float?
+    @Option(help: "Where δ reads the LM: last-aligned (residual k, default) or hooked (residual k+1, what survives detach-and-roll).")
+    var outputEmphasisAt: OutputEmphasisLayer?
     @Option(help: "Checkpoint every N steps.") var checkpointEvery: Int?
     @Option(help: "Held-out training examples for the accuracy curve.") var validationExamples: Int?
     @Option(help: "Measure the accuracy curve every N steps.") var validateEvery: Int?
@@ -81,6 +84,7 @@ struct Distill: ParsableCommand {
         if let adapterInitExamples { s.adapterInitExamples = adapterInitExamples }
         if let detachAndRollFrom { s.detachAndRollFrom = detachAndRollFrom }
         if let outputEmphasis { s.loss.outputEmphasis = outputEmphasis }
+        if let outputEmphasisAt { s.loss.outputEmphasisAt = outputEmphasisAt }
         if let checkpointEvery { s.checkpointEvery = checkpointEvery }
         if let validationExamples { s.validationExamples = validationExamples }
         if let validateEvery { s.validateEvery = validateEvery }

@@ -56,6 +56,7 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Wall times per part (kept out of metrics.json so that it is byte-identical across runs).") var outTiming: String?
 
     func run() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1, got \(threads)") }
         Threads.set(threads)
         var r = EvaluationRequest(task: task, method: method, profile: profile, test: test)
         r.model = model; r.weights = weights; r.ood = ood; r.adapter = adapter; r.compiled = compiled

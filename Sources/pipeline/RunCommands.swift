@@ -14,6 +14,10 @@ struct Run: ParsableCommand {
     @Option(help: "Parameter profile: smoke, default or paper.") var profile = "default"
     @Flag(help: "Exit at once when another runner holds the store lock, instead of waiting.") var noWait = false
 
+    func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be ≥ 1 (stages to run at once), got \(jobs)") }
+    }
+
     func run() throws {
         try reporting {
             var o = RunOptions()

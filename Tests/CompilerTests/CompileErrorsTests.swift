@@ -34,10 +34,21 @@ func compileError(_ source: String, vocab: [String] = ["a", "b"], maxSeqLen: Int
         #expect(e.contains("sequence_map_"))
     }
 
+    /// Issue 16 #1: every value of the Map raises, so `x` has no value at all; this used to end in
+    /// SIGILL (a force unwrap while assembling the model).
+    @Test func anSOpWithNoValueIsAnError() {
+        let e = compileError("output Map(t -> 1 // 0, tokens).named(\"x\")")
+        #expect(e.hasPrefix("x") && e.contains("(Map) can take no value"), "\(e)")
+        let f = compileError("y = Map(t -> 1 // 0, tokens).named(\"y\")\noutput SequenceMap((a, b) -> a, y, tokens)")
+        #expect(f.hasPrefix("y") && f.contains("(Map) can take no value"), "\(f)")
+    }
+
     @Test func badSettings() {
         #expect(compileError("output tokens", vocab: ["a", "bos"]).contains("must differ"))
         #expect(compileError("output tokens", vocab: ["a", "a"]).contains("repeats"))
         #expect(compileError("output tokens", maxSeqLen: 0).contains("at least 1"))
+        // issue 16 #3: refused up front instead of allocating until the process is killed
+        #expect(compileError("output tokens", maxSeqLen: 1_000_000_000).contains("max_seq_len 1000000000 is above the limit of 10000"))
     }
 
     @Test func typeErrorsDuringInference() {

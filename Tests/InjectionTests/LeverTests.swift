@@ -51,15 +51,18 @@ import Tensor
         #expect(try TinyTask.trainer(.injection, steps: 2, settings: off).run().log.allSatisfy { $0["detach_and_roll"] == .bool(false) })
     }
 
-    /// δ alone (α = β = γ = 0): the adapter's gradient is finite differences of δ·(1 − cos) on the
-    /// output coordinates at layer k, and zero on every other coordinate.
-    @Test func outputEmphasisGradientMatchesFiniteDifferences() throws {
+    /// δ alone (α = β = γ = 0), read at residual k or at the hooked residual k+1 (with detach-and-roll
+    /// acting there): the adapter's gradient is finite differences of δ·(1 − cos) on the output
+    /// coordinates, and zero on every other coordinate.
+    @Test(arguments: [OutputEmphasisLayer.lastAligned, .hooked])
+    func outputEmphasisGradientMatchesFiniteDifferences(_ at: OutputEmphasisLayer) throws {
         let t = try TinyTask.trainer(.injection, steps: 1)
         let o0 = t.objective
         let delta: Float = 2
         let o = Objective(method: .injection, student: o0.student, teacher: nil, adapter: o0.adapter, layers: o0.layers,
-                          outputDims: o0.outputDims, weights: LossWeights(alpha: 0, beta: 0, gamma: 0, outputEmphasis: delta),
-                          detachAndRoll: false)
+                          outputDims: o0.outputDims,
+                          weights: LossWeights(alpha: 0, beta: 0, gamma: 0, outputEmphasis: delta, outputEmphasisAt: at),
+                          detachAndRoll: at == .hooked)
         let batch = try t.teacherModel!.batch(Array(TinyTask.records()[0..<9]), pad: TinyTask.pad, withTargets: true)
         let a = o.adapter, c = a.compiledWidth
         a.params.zeroGrad()
@@ -78,6 +81,24 @@ import Tensor
             let numeric = (up - down) / (2 * h)
             #expect(abs(numeric - grad[j]) <= 2e-3 + 0.02 * abs(numeric), "bias \(j): analytic \(grad[j]), numeric \(numeric)")
         }
+    }
+
+    /// The rolled validation accuracy is logged at validation steps for injection with detach-and-roll,
+    /// and only then; with identical validation rows the roll exchanges identical complements, so it
+    /// must equal the plain accuracy.
+    @Test func rolledValidationAccuracyIsLoggedAndExactOnIdenticalRows() throws {
+        let r = try TinyTask.trainer(.injection, steps: 2).run()
+        #expect(r.log[0]["validation_accuracy_rolled"] == nil)
+        let rolled = try #require(r.log[1]["validation_accuracy_rolled"]?.doubleValue)
+        #expect(rolled >= 0 && rolled <= 1)
+        #expect(try TinyTask.trainer(.baseline, steps: 2).run().log.allSatisfy { $0["validation_accuracy_rolled"] == nil })
+
+        let t = try TinyTask.trainer(.injection, steps: 1)
+        let same = TrainingData(train: TinyTask.records(), validation: Array(repeating: TinyTask.records()[40], count: 18),
+                                textRows: TinyTask.textRows(16), pad: TinyTask.pad)
+        let u = try Trainer(settings: t.settings, objective: t.objective, compiled: t.teacherModel, data: same,
+                            checkpointDir: nil, runID: "tiny-same")
+        #expect(try u.rolledValidationAccuracy() == u.validationAccuracy())
     }
 
     @Test func badLeverValuesAreRefusedTogether() {

@@ -13,6 +13,21 @@ import Testing
         #expect(profileShapeProblem(v) == nil)
     }
 
+    @Test func profileNamesAreCollectedAndAnUnknownOneIsRefused() throws {
+        let v = try parseJSON(#"{"a": {"b": {"$profile": {"smoke": 1, "default": 2}}}, "l": [{"$profile": {"paper": "p"}}]}"#)
+        #expect(profileNames(v) == ["smoke", "default", "paper"])
+        let repo = try TestRepo("profiles")
+        defer { repo.remove() }
+        try repo.writeSpec(TestRepo.standardSpec(offset: 0, modulus: 1000, genCount: ["$profile": ["smoke": 3, "default": 5]]))
+        let (code, out) = try runPipeline(["run", "--profile", "bogus"], in: repo.root)
+        #expect(code != 0 && out.contains("unknown profile \"bogus\": pipeline.json defines default, smoke"), "\(out)")
+        #expect(repo.executed().isEmpty)
+        let (statusCode, statusOut) = try runPipeline(["status", "--profile", "bogus"], in: repo.root)
+        #expect(statusCode != 0 && statusOut.contains("unknown profile \"bogus\""), "\(statusOut)")
+        let (jobsCode, jobsOut) = try runPipeline(["run", "--jobs", "0"], in: repo.root)
+        #expect(jobsCode != 0 && jobsOut.contains("--jobs must be ≥ 1"), "\(jobsOut)")
+    }
+
     @Test func placeholdersSubstitute() {
         let args = substitute(["--in={in.x}", "{out.y}", "{param.n}", "{param.s}", "{param.o}", "{params}", "{{literal}}"],
                               inputs: ["x": "/i"], outputs: ["y": "/o"], params: ["n": 3, "s": "text", "o": ["a": [1, 2]]], paramsPath: "/p.json")

@@ -90,6 +90,8 @@ func options(_ files: [String: [String]], outDir: String? = nil) -> ReportOption
         }
         #expect(Set(links) == Set(built.pngs.map(\.name)) && links.count == built.pngs.count)
         #expect(links.contains("figures/decode-dyck-injection-example-0-raw.png") && links.contains("figures/noise-dyck-injection-absolute.png"))
+        // distill's validation_accuracy_curve becomes one accuracy-vs-step chart per task
+        #expect(links.contains("figures/training-dyck-accuracy.png"))
         for l in links { #expect(FileManager.default.fileExists(atPath: dir + "/" + l), "\(l)") }
         #expect(built.pngs.allSatisfy { Array($0.bytes.prefix(8)) == pngSignature })
         let tar = dir + "/figures.tar"

@@ -46,7 +46,7 @@ func distillSummaryJSON(task: String, method: String) -> String {
     {"format":"graft-distill-summary","version":1,"task":"\(task)","method":"\(method)","profile":"smoke","steps":20,
      "final":{"loss":1.5,"ce":0.75,"alg":\(alg),"kl":0.125},"cosine_per_layer":\(cos),"wall_seconds":61.5,
      "tokens_per_second":850,"seconds_per_step":3.075,"peak_rss_bytes":1073741824,
-     "train_accuracy_curve":[{"step":10,"accuracy":0.5},{"step":20,"accuracy":0.75}]}
+     "validation_accuracy_curve":[{"step":10,"accuracy":0.5},{"step":20,"accuracy":0.75}]}
     """
 }
 
