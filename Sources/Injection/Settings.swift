@@ -41,10 +41,13 @@ public struct DistillSettings: Sendable, Codable, Equatable {
                                    adapterInit: .leastSquares, adapterInitExamples: 8, detachAndRollFrom: 3)
         case "default":
             // Sized so the six default runs take ≈ 45 min on the idle 2-core machine (≈ 3 s/step);
-            // far too short for the paper's accuracy (docs/distill.md has the curves).
+            // far too short for the paper's accuracy (docs/distill.md has the curves). Injection uses
+            // the levers chosen from the ablation (docs/distill.md, "Levers"): least-squares adapter,
+            // δ = 3 on the hooked residual, detach-and-roll from step 0 as in the paper.
             return DistillSettings(steps: 120, taskBatch: 4, textBatch: 2, textTokens: 32, lrModel: 1e-4, lrAdapter: 1e-3,
-                                   weightDecay: 0.01, loss: LossWeights(), detachAndRoll: true, checkpointEvery: 40,
-                                   validationExamples: 48, validateEvery: 20, seed: 42)
+                                   weightDecay: 0.01, loss: LossWeights(outputEmphasis: 3, outputEmphasisAt: .hooked),
+                                   detachAndRoll: true, checkpointEvery: 40, validationExamples: 48, validateEvery: 20, seed: 42,
+                                   adapterInit: .leastSquares, adapterInitExamples: 256)
         case "paper":
             return DistillSettings(steps: 80_000, taskBatch: 12, textBatch: 12, textTokens: 70, lrModel: 1e-6, lrAdapter: 1e-4,
                                    weightDecay: 0.01, loss: LossWeights(), detachAndRoll: true, checkpointEvery: 1000,
