@@ -14,7 +14,7 @@
 # building while a sweep runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ $# -ge 4 ] || { sed -n '2,13p' "$0" >&2; exit 2; }
+[ $# -ge 4 ] || { sed -n '2,14p' "$0" >&2; exit 2; }
 task=$1; steps=$2; out=$3; shift 3
 case "$task" in dyck|count|sum) ;; *) echo "ablation: task must be dyck, count or sum, not '$task'" >&2; exit 2 ;; esac
 [[ "$steps" =~ ^[1-9][0-9]*$ ]] || { echo "ablation: STEPS must be a positive integer, not '$steps'" >&2; exit 2; }
