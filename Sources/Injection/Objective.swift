@@ -26,7 +26,7 @@ public struct LossWeights: Sendable, Codable, Equatable {
     public var alpha: Float = 1, beta: Float = 1, gamma: Float = 1
     public var normalization: AlgorithmNormalization = .sum
     /// δ, a departure from the paper (0 = off): δ·(1 − cos) between the adapter's output-variable
-    /// coordinates at the last aligned layer and the compiled output there, over the answer positions
+    /// coordinates (at residual k or k+1, `outputEmphasisAt`) and the compiled output of layer k, over the answer positions
     /// (those that predict an answer token) where the compiled output is set. In the plain cosine
     /// these few coordinates at the few answer positions weigh almost nothing, yet they span the
     /// detach-and-roll subspace through which the answer must pass.

@@ -1,8 +1,8 @@
 // Which OpenBLAS kernel set suits this CPU (DESIGN §4a). Debian's OpenBLAS 0.3.21 guesses its
 // kernels from the CPU model and falls back to Prescott (SSE3) on models it does not know, such as
 // Intel's Emerald Rapids: 4–5× slower matmuls. It reads OPENBLAS_CORETYPE once, when it loads, so
-// the choice has to be made before the process starts; Tensor's `ensureOpenBLASCore` re-executes
-// the program with the variable set. This file holds the pure part: CPU flags → kernel set.
+// the choice has to be made before the process starts: `chooseOpenBLASCore` (below) re-executes
+// the program with the variable set, after the pure part: CPU flags → kernel set → decision.
 // Compiled for the baseline like BuildCPU.swift, so it runs on any x86-64.
 import Foundation
 
