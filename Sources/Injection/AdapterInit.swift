@@ -31,13 +31,13 @@ public func fitAdapterByLeastSquares(_ adapter: Adapter, model: TransformerLM, t
     let began = monotonicSeconds()
     let d = adapter.lmWidth, c = adapter.compiledWidth
     var eq = NormalEquations(inputWidth: d, outputWidth: c)
-    var chunks: [TaskBatch] = []                           // the first few, for the fit's own cosine below
+    var firstRows: [(x: [[Float]], y: [[Float]])] = []         // the first batches' rows, for the fit's own cosine below
     for start in stride(from: 0, to: records.count, by: batch) {
         let part = Array(records[start..<min(start + batch, records.count)])
         let tb = try teacher.batch(part, pad: pad, withTargets: true)
         let (x, y) = try alignedRows(tb, model: model, layers: k, d: d, c: c)
         for i in 0...k where !x[i].isEmpty { try eq.add(x: x[i], y: y[i], rows: x[i].count / d) }
-        if chunks.count < 4 { chunks.append(tb) }
+        if firstRows.count < 4 { firstRows.append((x, y)) }
     }
     let rows = eq.rows
     var map = try eq.solve(ridge: ridge)
@@ -47,7 +47,7 @@ public func fitAdapterByLeastSquares(_ adapter: Adapter, model: TransformerLM, t
     let norms = outputDims.map { o in (0..<d).reduce(Float(0)) { $0 + map.weight[o * d + $1] * map.weight[o * d + $1] }.squareRoot() }
     let largest = norms.max() ?? 0
     var kept: [Int] = []
-    for (o, norm) in zip(outputDims, norms) where norm <= 1e-6 * largest || norm == 0 {
+    for (o, norm) in zip(outputDims, norms) where norm <= 1e-6 * largest {
         for j in 0..<d { map.weight[o * d + j] = adapter.weight[o * d + j] }
         map.bias[o] = adapter.bias[o]
         kept.append(o)
@@ -56,8 +56,7 @@ public func fitAdapterByLeastSquares(_ adapter: Adapter, model: TransformerLM, t
     map.bias.withUnsafeBufferPointer { adapter.bias.update(from: $0.baseAddress!, count: c) }
     // The fit's mean cosine per layer on its first batches (what the cosine loss sees at step 0).
     var sums = [Double](repeating: 0, count: k + 1), counts = [Int](repeating: 0, count: k + 1)
-    for tb in chunks {
-        let (x, y) = try alignedRows(tb, model: model, layers: k, d: d, c: c)
+    for (x, y) in firstRows {
         for i in 0...k where !x[i].isEmpty {
             let m = x[i].count / d
             var a = [Float](repeating: 0, count: m * c)

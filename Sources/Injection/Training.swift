@@ -247,10 +247,8 @@ public final class Trainer {
     public func rolledValidationAccuracy() throws -> Double {
         let o = objective, d = o.student.config.dModel
         let p = try subspaceProjector(rows: o.adapter.rows(o.outputDims), r: o.outputDims.count, d: d)
-        let cases = data.validation.map { AnswerCase(prompt: Array($0.lmTokens[..<$0.promptTokens]), answer: Array($0.lmTokens[$0.promptTokens...])) }
-        let correct = try scoreAnswers(o.student, cases, shape: BatchShape(rows: settings.taskBatch, tokens: .max), pad: data.pad,
-                                       hook: (o.layers, DetachAndRoll(projector: p, d: d)))
-        return Double(correct.filter { $0 }.count) / Double(max(cases.count, 1))
+        return try exactMatchAccuracy(o.student, data.validation, pad: data.pad, batch: settings.taskBatch,
+                                      hook: (o.layers, DetachAndRoll(projector: p, d: d)))
     }
 }
 
@@ -263,10 +261,11 @@ func allFinite(_ b: FloatBuffer) -> Bool {
 
 /// Fraction of records whose every answer token is the model's greedy choice: evaluate's exact
 /// match (LM's `scoreAnswers`, teacher-forced and batched), so the validation curve and the test
-/// accuracy are one measurement.
-public func exactMatchAccuracy(_ model: TransformerLM, _ records: [TaskRecord], pad: Int32, batch: Int) throws -> Double {
+/// accuracy are one measurement. `hook` acts on every forward (the rolled validation accuracy).
+public func exactMatchAccuracy(_ model: TransformerLM, _ records: [TaskRecord], pad: Int32, batch: Int,
+                               hook: (afterBlock: Int, hook: ResidualHook)? = nil) throws -> Double {
     guard !records.isEmpty else { return 0 }
     let cases = records.map { AnswerCase(prompt: Array($0.lmTokens[..<$0.promptTokens]), answer: Array($0.lmTokens[$0.promptTokens...])) }
-    let correct = try scoreAnswers(model, cases, shape: BatchShape(rows: batch, tokens: .max), pad: pad)
+    let correct = try scoreAnswers(model, cases, shape: BatchShape(rows: batch, tokens: .max), pad: pad, hook: hook)
     return Double(correct.filter { $0 }.count) / Double(records.count)
 }
