@@ -10,15 +10,16 @@
 #   e.g. bash scripts/ablation.sh dyck 120 docs/ablation/dyck paper="--method injection" \
 #          ls="--method injection --adapter-init least-squares"
 # Environment: VALIDATION (held-out examples, default 200), EVERY (validate every N steps, default 20),
+# THREADS (distill --threads, default 2; give two sweeps run side by side 1 each),
 # BIN (folder of the built executables, default .build/release; copy them elsewhere to keep
 # building while a sweep runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ $# -ge 4 ] || { sed -n '2,14p' "$0" >&2; exit 2; }
+[ $# -ge 4 ] || { sed -n '2,15p' "$0" >&2; exit 2; }
 task=$1; steps=$2; out=$3; shift 3
 case "$task" in dyck|count|sum) ;; *) echo "ablation: task must be dyck, count or sum, not '$task'" >&2; exit 2 ;; esac
 [[ "$steps" =~ ^[1-9][0-9]*$ ]] || { echo "ablation: STEPS must be a positive integer, not '$steps'" >&2; exit 2; }
-validation=${VALIDATION:-200}; every=${EVERY:-20}
+validation=${VALIDATION:-200}; every=${EVERY:-20}; threads=${THREADS:-2}
 bin=${BIN:-.build/release}
 [ -x $bin/distill ] || { echo "ablation: build first (swift build -c release)" >&2; exit 1; }
 inputs=$out/inputs
@@ -39,7 +40,7 @@ for variant in "$@"; do
     echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources || echo ' + uncommitted changes in Sources')"; } > "$dir/machine.txt"
   echo "ablation: $task $name: $flags" >&2
   # shellcheck disable=SC2086
-  $bin/distill --task "$task" --profile default --steps "$steps" --validation-examples "$validation" --validate-every "$every" \
+  $bin/distill --task "$task" --profile default --steps "$steps" --validation-examples "$validation" --validate-every "$every" --threads "$threads" \
     --compiled "$inputs/compile/model.safetensors" --train "$inputs/data/train.jsonl" --documents "$inputs/corpora/documents.jsonl" \
     --out-weights "$dir/weights.safetensors" --out-adapter "$dir/adapter.safetensors" --out-log "$dir/log.jsonl" \
     --out-summary "$dir/summary.json" --checkpoint-dir "$dir/checkpoint" $flags > "$dir/stdout.log" 2>&1

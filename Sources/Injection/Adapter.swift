@@ -101,7 +101,7 @@ public enum AdapterFile {
     }
 
     public static func decode(_ bytes: [UInt8], source: String) throws -> (adapter: Adapter, info: AdapterInfo) {
-        let b = try SafeTensorsBundle(bytes: bytes)
+        let b = try SafeTensorsBundle(bytes: bytes, source: source)
         guard b.metadata["format"] == format else {
             throw InjectionError("\(source) is not a graft adapter (format '\(b.metadata["format"] ?? "none")'); rerun the distill stage")
         }

@@ -128,12 +128,17 @@ public final class Objective {
             let p = try subspaceProjector(rows: adapter.rows(outputDims), r: outputDims.count, d: student.config.dModel)
             hook = (layers, DetachAndRoll(projector: p, d: student.config.dModel))
         }
-        let f = try student.forward(task.tokens, batch: task.b, seq: task.t, options: ForwardOptions(training: true, hook: hook))
+        // The LM head runs only at the answer positions, the only rows the cross-entropy reads.
+        let answerRows = task.targets.indices.filter { task.targets[$0] >= 0 }
+        let answerTargets = answerRows.map { task.targets[$0] }
+        let f = try student.forward(task.tokens, batch: task.b, seq: task.t,
+                                    options: ForwardOptions(training: true, hook: hook, logitRows: answerRows))
         lap("task forward")
-        let n = f.tokens
-        (out.answerCorrect, out.answerTotal) = task.targets.withUnsafeBufferPointer { argmaxAgreement(f.logits, $0.baseAddress!, n: n, v: v) }
-        out.ce = task.targets.withUnsafeBufferPointer { tg in
-            crossEntropyForwardBackward(logits: f.logits, targets: tg.baseAddress!, dlogits: f.logits, n: n, v: v, weight: weights.alpha).loss
+        let m = answerRows.count
+        (out.answerCorrect, out.answerTotal) = m == 0 ? (0, 0)
+            : answerTargets.withUnsafeBufferPointer { argmaxAgreement(f.logits, $0.baseAddress!, n: m, v: v) }
+        out.ce = m == 0 ? 0 : answerTargets.withUnsafeBufferPointer { tg in
+            crossEntropyForwardBackward(logits: f.logits, targets: tg.baseAddress!, dlogits: f.logits, n: m, v: v, weight: weights.alpha).loss
         }
         lap("CE")
         var grads: [Int: UnsafePointer<Float>] = [:]

@@ -29,6 +29,15 @@ public struct DistillSettings: Sendable, Codable, Equatable {
     /// Detach-and-roll acts from this step on (0: every step, the paper); before it, injection trains
     /// CE + algorithm loss + KL without the intervention.
     public var detachAndRollFrom: Int = 0
+    /// Both learning rates rise linearly from lr/W to lr over the first W steps (0: constant from
+    /// step 1, the paper). Adam's first updates are sign-like, of size lr on every parameter; without
+    /// a warm-up one step undoes a least-squares adapter (docs/distill.md, "Levers").
+    public var warmupSteps: Int = 0
+
+    /// Learning-rate factor of the update that ends step `step` (0-based).
+    public func learningRateFactor(step: Int) -> Float {
+        warmupSteps > 0 && step < warmupSteps ? Float(step + 1) / Float(warmupSteps) : 1
+    }
 
     public static func profile(_ name: String) throws -> DistillSettings {
         switch name {
@@ -70,6 +79,7 @@ public struct DistillSettings: Sendable, Codable, Equatable {
         if validationExamples < 0 { p.append("validation examples \(validationExamples) < 0") }
         if adapterInit == .leastSquares && adapterInitExamples < 1 { p.append("adapter-init examples \(adapterInitExamples) < 1") }
         if detachAndRollFrom < 0 { p.append("detach-and-roll start step \(detachAndRollFrom) < 0") }
+        if warmupSteps < 0 { p.append("warm-up steps \(warmupSteps) < 0") }
         if !(loss.outputEmphasis >= 0) || !loss.outputEmphasis.isFinite { p.append("output emphasis \(loss.outputEmphasis) must be finite and ≥ 0") }
         if !p.isEmpty { throw InjectionError("distill settings: " + p.joined(separator: "; ")) }
     }

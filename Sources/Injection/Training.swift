@@ -76,7 +76,11 @@ public final class Trainer {
                                      hyper: AdamWHyper(lr: settings.lrAdapter, weightDecay: settings.weightDecay)))
         }
         optimizer = AdamW(groups: groups)
+        baseLearningRates = Dictionary(uniqueKeysWithValues: groups.map { ($0.name, $0.hyper.lr) })
     }
+
+    /// Each AdamW group's learning rate after the warm-up.
+    let baseLearningRates: [String: Float]
 
     // MARK: - Data order
 
@@ -175,6 +179,8 @@ public final class Trainer {
                 throw NonFiniteLossError(description: "distill: a non-finite loss at step \(step + 1) (total \(losses.total), ce \(losses.ce), alg \(losses.alg), kl \(losses.kl)); the parameters of this step were not applied and the last good checkpoint (step \(step - step % settings.checkpointEvery)) is kept. Lower the learning rates (--lr-model, --lr-adapter) and rerun: it resumes from that checkpoint.")
             }
             let updateStart = monotonicSeconds()
+            let factor = settings.learningRateFactor(step: step)
+            for g in optimizer.groups { g.hyper.lr = baseLearningRates[g.name, default: 0] * factor }
             optimizer.update()
             timing["AdamW update", default: 0] += monotonicSeconds() - updateStart
             step += 1

@@ -55,6 +55,8 @@ struct Distill: ParsableCommand {
     var adapterInit: AdapterInitialization?
     @Option(help: "Training examples the least-squares adapter is fitted on.") var adapterInitExamples: Int?
     @Option(help: "Departure (default 0, the paper): detach-and-roll acts from this step on.") var detachAndRollFrom: Int?
+    @Option(help: "Departure (default 0, the paper): both learning rates rise linearly over the first N steps.")
+    var warmupSteps: Int?
     @Option(help: "Departure (default 0, off): weight δ of a cosine on the output variable's coordinates at layer k.")
     var outputEmphasis: Float?
     @Option(help: "Where δ reads the LM: last-aligned (residual k, default) or hooked (residual k+1, what survives detach-and-roll).")
@@ -83,6 +85,7 @@ struct Distill: ParsableCommand {
         if let adapterInit { s.adapterInit = adapterInit }
         if let adapterInitExamples { s.adapterInitExamples = adapterInitExamples }
         if let detachAndRollFrom { s.detachAndRollFrom = detachAndRollFrom }
+        if let warmupSteps { s.warmupSteps = warmupSteps }
         if let outputEmphasis { s.loss.outputEmphasis = outputEmphasis }
         if let outputEmphasisAt { s.loss.outputEmphasisAt = outputEmphasisAt }
         if let checkpointEvery { s.checkpointEvery = checkpointEvery }

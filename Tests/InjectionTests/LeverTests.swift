@@ -101,8 +101,30 @@ import Tensor
         #expect(try u.rolledValidationAccuracy() == u.validationAccuracy())
     }
 
+    /// Warm-up: the factor rises 1/W, 2/W, …, 1 and stays; Adam's first update is sign-like, of size
+    /// lr on every parameter, so with W = 4 the first step moves every parameter a quarter as far.
+    @Test func warmupScalesTheFirstUpdates() throws {
+        var s = TinyTask.settings(steps: 1)
+        s.warmupSteps = 4
+        #expect((0..<6).map { s.learningRateFactor(step: $0) } == [0.25, 0.5, 0.75, 1, 1, 1])
+        s.warmupSteps = 0
+        #expect(s.learningRateFactor(step: 0) == 1)
+        func firstStepMovement(warmup: Int) throws -> [Float] {
+            var settings = TinyTask.settings(steps: 1)
+            settings.warmupSteps = warmup
+            settings.weightDecay = 0
+            let t = try TinyTask.trainer(.injection, steps: 1, settings: settings)
+            let before = t.optimizer.groups.map { $0.store.values.array }
+            _ = try t.run()
+            return zip(before, t.optimizer.groups).map { b, g in zip(b, g.store.values.array).map { abs($1 - $0) }.max() ?? 0 }
+        }
+        let full = try firstStepMovement(warmup: 0), quarter = try firstStepMovement(warmup: 4)
+        for (f, q) in zip(full, quarter) { #expect(f > 0 && abs(q / f - 0.25) < 0.01, "largest first-step movement \(q) vs \(f)") }
+    }
+
     @Test func badLeverValuesAreRefusedTogether() {
         var s = TinyTask.settings(steps: 1)
+        s.warmupSteps = -3
         s.detachAndRollFrom = -1
         s.loss.outputEmphasis = -2
         s.adapterInit = .leastSquares
@@ -111,7 +133,7 @@ import Tensor
             try s.validate()
         } throws: { error in
             let m = "\(error)"
-            return m.contains("detach-and-roll start step -1") && m.contains("output emphasis -2") && m.contains("adapter-init examples 0")
+            return m.contains("detach-and-roll start step -1") && m.contains("output emphasis -2") && m.contains("warm-up steps -3") && m.contains("adapter-init examples 0")
         }
     }
 }

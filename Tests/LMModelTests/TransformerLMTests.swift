@@ -86,6 +86,52 @@ final class AffineHook: ResidualHook {
     @Test func gpt2GradientsMatchFiniteDifferences() throws { try checkModel(Tiny.gpt2, hookAfter: nil, reads: []) }
     @Test func gpt2WithHookAndResidualGrads() throws { try checkModel(Tiny.gpt2, hookAfter: 1, reads: [0, 1, 2]) }
 
+    /// A forward that names logit rows computes the same logits at those rows, and its backward the
+    /// same gradients, as the full head with every other row's target masked (both families, with a hook).
+    @Test(arguments: [Tiny.llama, Tiny.llamaUntied, Tiny.gpt2])
+    func logitRowsEqualTheFullHeadMasked(_ config: ModelConfig) throws {
+        let m = try TransformerLM(randomlyInitialized: config, seed: 11)
+        let ids = Tiny.tokens(b * t), n = b * t, v = config.vocabSize, d = config.dModel
+        let hook: (afterBlock: Int, hook: ResidualHook) = (0, AffineHook(a: Tiny.randomArray(d * d, seed: 9, scale: 0.4),
+                                                                          c: Tiny.randomArray(n * d, seed: 10)))
+        let rows = [1, 4, 5, 9]
+        var targets = [Int32](repeating: -1, count: n)
+        for r in rows { targets[r] = Int32((r * 7) % v) }
+        // full head, masked targets
+        let full = try m.forward(ids, batch: b, seq: t, options: ForwardOptions(training: true, hook: hook))
+        let fullLogits = rows.flatMap { Array(UnsafeBufferPointer(start: full.logits + $0 * v, count: v)) }
+        let fullLoss = crossEntropyForwardBackward(logits: full.logits, targets: targets, dlogits: full.logits, n: n, v: v).loss
+        m.params.zeroGrad()
+        m.backward(dlogits: full.logits)
+        let fullGrads = m.params.grads.array
+        // the named rows only
+        let part = try m.forward(ids, batch: b, seq: t, options: ForwardOptions(training: true, hook: hook, logitRows: rows))
+        #expect(part.logitRows == rows)
+        let partLogits = Array(UnsafeBufferPointer(start: part.logits, count: rows.count * v))
+        let partLoss = crossEntropyForwardBackward(logits: part.logits, targets: rows.map { targets[$0] }, dlogits: part.logits,
+                                                   n: rows.count, v: v).loss
+        m.params.zeroGrad()
+        m.backward(dlogits: part.logits)
+        let partGrads = m.params.grads.array
+        #expect(zip(fullLogits, partLogits).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($0)) })
+        #expect(abs(fullLoss - partLoss) <= 1e-5 * max(1, abs(fullLoss)))
+        let scale = fullGrads.map(abs).max() ?? 1
+        let worst = zip(fullGrads, partGrads).map { abs($0 - $1) }.max() ?? 0
+        #expect(worst <= 1e-5 * max(1, scale), "\(config.family): worst gradient difference \(worst) (largest gradient \(scale))")
+    }
+
+    @Test func logitRowsAreChecked() throws {
+        let m = try TransformerLM(randomlyInitialized: Tiny.llama, seed: 3)
+        let ids = Tiny.tokens(b * t)
+        for bad in [[3, 3], [4, 2], [-1], [b * t]] {
+            #expect { try m.forward(ids, batch: b, seq: t, options: ForwardOptions(logitRows: bad)) } throws: { "\($0)".contains("logit rows") }
+        }
+        let none = try m.forward(ids, batch: b, seq: t, options: ForwardOptions(training: true, logitRows: []))
+        m.params.zeroGrad()
+        m.backward(dlogits: none.logits)          // no rows: no head gradient, nothing read
+        #expect(m.params.grads.array.allSatisfy { $0 == 0 })
+    }
+
     @Test func residualReadsAreBlockInputs() throws {
         let m = try TransformerLM(randomlyInitialized: Tiny.llama, seed: 3)
         let ids = Tiny.tokens(b * t)

@@ -33,8 +33,10 @@ final class ActivationArena {
     private(set) var preHook = FloatBuffer(count: 0) // [N, D] hooked block's output before the hook
     private(set) var lnf = FloatBuffer(count: 0)     // [N, D] + mean [N] + rstd [N]
     private(set) var logits = FloatBuffer(count: 0)  // [N, V]
+    private(set) var headInput = FloatBuffer(count: 0) // [N, D] last residual at the logit rows, when a forward names them
     // backward scratch, shared by all layers
     private(set) var dres = FloatBuffer(count: 0), dln = FloatBuffer(count: 0)     // [N, D] each
+    private(set) var headGrad = FloatBuffer(count: 0)                               // [N, D] gradient of headInput
     private(set) var dq = FloatBuffer(count: 0), datt = FloatBuffer(count: 0)      // [N, H·E]
     private(set) var dk = FloatBuffer(count: 0), dv = FloatBuffer(count: 0)        // [N, K·E]
     private(set) var dqkv = FloatBuffer(count: 0), qkv = FloatBuffer(count: 0)     // [N, 3D] (GPT-2)
@@ -58,6 +60,7 @@ final class ActivationArena {
             preHook = FloatBuffer(count: capacityTokens * c.dModel)
             lnf = FloatBuffer(count: capacityTokens * (c.dModel + 2))
             logits = FloatBuffer(count: capacityTokens * c.vocabSize)
+            headInput = FloatBuffer(count: capacityTokens * c.dModel)
             qkv = FloatBuffer(count: c.family == .gpt2 ? capacityTokens * 3 * c.dModel : 0)
             dres = FloatBuffer(count: 0)
         }
@@ -66,7 +69,7 @@ final class ActivationArena {
         }
         if backward && dres.count < capacityTokens * c.dModel {
             let nt = capacityTokens, he = c.nHeads * c.headDim, ke = c.nKVHeads * c.headDim
-            dres = FloatBuffer(count: nt * c.dModel); dln = FloatBuffer(count: nt * c.dModel)
+            dres = FloatBuffer(count: nt * c.dModel); dln = FloatBuffer(count: nt * c.dModel); headGrad = FloatBuffer(count: nt * c.dModel)
             dq = FloatBuffer(count: nt * he); datt = FloatBuffer(count: nt * he)
             dk = FloatBuffer(count: nt * ke); dv = FloatBuffer(count: nt * ke)
             dqkv = FloatBuffer(count: c.family == .gpt2 ? nt * 3 * c.dModel : 0)

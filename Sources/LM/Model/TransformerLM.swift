@@ -18,16 +18,24 @@ public struct ForwardOptions {
     public var hook: (afterBlock: Int, hook: ResidualHook)?
     /// Compute logits (the LM head is the most expensive matmul; reading residuals may skip it).
     public var computeLogits: Bool
-    public init(training: Bool = false, hook: (afterBlock: Int, hook: ResidualHook)? = nil, computeLogits: Bool = true) {
-        self.training = training; self.hook = hook; self.computeLogits = computeLogits
+    /// Compute logits only at these rows (flat indices into the N = B·T rows, strictly increasing):
+    /// `ForwardOutput.logits` is then [rows.count, V] in this order, and backward takes dlogits of that
+    /// shape. A task pass whose loss reads a few answer positions skips most of the LM head. nil: every row.
+    public var logitRows: [Int]?
+    public init(training: Bool = false, hook: (afterBlock: Int, hook: ResidualHook)? = nil, computeLogits: Bool = true,
+                logitRows: [Int]? = nil) {
+        self.training = training; self.hook = hook; self.computeLogits = computeLogits; self.logitRows = logitRows
     }
 }
 
 /// What a forward pass leaves. Pointers stay valid until the next forward of the same model.
 public struct ForwardOutput {
     public let batch: Int, seq: Int, vocab: Int, dModel: Int
-    /// [N, V] logits; a caller may overwrite them with dlogits before `backward`.
+    /// [N, V] logits, or [logitRows.count, V] where the forward asked for some rows only; a caller
+    /// may overwrite them with dlogits before `backward`.
     public let logits: UnsafeMutablePointer<Float>
+    /// The rows `logits` holds (nil: all N).
+    public let logitRows: [Int]?
     let residualPointers: [UnsafeMutablePointer<Float>]
     /// [N, D] residual i (0...L), after any hook.
     public func residual(_ i: Int) -> UnsafeMutablePointer<Float> { residualPointers[i] }
@@ -40,7 +48,8 @@ public final class TransformerLM: @unchecked Sendable {
     let rope: RoPETable?
     var layers: [LayerParams] = []
     let arena: ActivationArena
-    private var last: (b: Int, t: Int, training: Bool, tokens: [Int32], hook: (afterBlock: Int, hook: ResidualHook)?, logits: Bool)?
+    private var last: (b: Int, t: Int, training: Bool, tokens: [Int32], hook: (afterBlock: Int, hook: ResidualHook)?, logits: Bool,
+                       logitRows: [Int]?)?
 
     /// A model with `weights` from a loader (HF names and layouts); any mismatch with the config is
     /// one error naming every offending tensor.
@@ -106,6 +115,9 @@ public final class TransformerLM: @unchecked Sendable {
             throw ModelInputError(description: "residual hook after block \(h.afterBlock): the model has blocks 0..<\(config.nLayers)")
         }
         let c = config, n = b * t, d = c.dModel
+        if let rows = options.logitRows, let bad = zip(rows.indices, rows).first(where: { i, r in r < 0 || r >= n || (i > 0 && rows[i - 1] >= r) }) {
+            throw ModelInputError(description: "logit rows: \(bad.1) at index \(bad.0) is out of order or outside 0..<\(n) (they must be strictly increasing row indices)")
+        }
         arena.ensure(b: b, t: t, slots: options.training ? c.nLayers : 1, backward: options.training)
         let res = arena.residuals.map(\.pointer)
         tokens.withUnsafeBufferPointer { ids in
@@ -122,9 +134,18 @@ public final class TransformerLM: @unchecked Sendable {
             blockForward(l, x: res[l], out: out, s: s, kv: kv, b: b, t: t)
             if hooked { options.hook!.hook.forward(res[l + 1], arena.preHook.pointer, b: b, t: t, d: d) }
         }
-        if options.computeLogits { headForward(res[c.nLayers], n: n) }
-        last = (b, t, options.training, tokens, options.hook, options.computeLogits)
-        return ForwardOutput(batch: b, seq: t, vocab: c.vocabSize, dModel: d, logits: arena.logits.pointer, residualPointers: res)
+        if options.computeLogits {
+            if let rows = options.logitRows {
+                let g = arena.headInput.pointer, top = res[c.nLayers]
+                for (j, r) in rows.enumerated() { (g + j * d).update(from: top + r * d, count: d) }
+                if !rows.isEmpty { headForward(g, n: rows.count) }
+            } else {
+                headForward(res[c.nLayers], n: n)
+            }
+        }
+        last = (b, t, options.training, tokens, options.hook, options.computeLogits, options.logitRows)
+        return ForwardOutput(batch: b, seq: t, vocab: c.vocabSize, dModel: d, logits: arena.logits.pointer,
+                             logitRows: options.logitRows, residualPointers: res)
     }
 
     /// logits[N,V] = norm(x[N,D]) · Wᵀ
@@ -148,16 +169,23 @@ public final class TransformerLM: @unchecked Sendable {
         precondition(residualGrads.keys.allSatisfy { (0...c.nLayers).contains($0) }, "backward: residual index out of range")
         let res = arena.residuals.map(\.pointer), dres = arena.dres.pointer
         dres.update(repeating: 0, count: n * d)
-        if let dlogits {
-            let lnf = arena.lnf.pointer, mean = lnf + n * d, rstd = mean + n, dln = arena.dln.pointer
+        if let dlogits, (last.logitRows?.count ?? n) > 0 {
+            // With logit rows the head ran on the gathered rows [M, D]; its input gradient is scattered back.
+            let m = last.logitRows?.count ?? n
+            let x = UnsafePointer(last.logitRows == nil ? res[c.nLayers] : arena.headInput.pointer)
+            let dx = last.logitRows == nil ? dres : arena.headGrad.pointer
+            let lnf = arena.lnf.pointer, mean = lnf + m * d, rstd = mean + m, dln = arena.dln.pointer
             linearBackward(dx: dln, dw: params.grad(headWeight), db: nil, dy: dlogits, x: lnf, w: params.value(headWeight),
-                           layout: .outIn, n: n, i: d, o: c.vocabSize)
+                           layout: .outIn, n: m, i: d, o: c.vocabSize)
             if let bias = finalNorm.b {
-                layerNormBackward(dx: dres, dw: params.grad(finalNorm.w), db: params.grad(bias), dy: dln, x: res[c.nLayers],
-                                  w: params.value(finalNorm.w), mean: mean, rstd: rstd, n: n, d: d, accumulate: false)
+                layerNormBackward(dx: dx, dw: params.grad(finalNorm.w), db: params.grad(bias), dy: dln, x: x,
+                                  w: params.value(finalNorm.w), mean: mean, rstd: rstd, n: m, d: d, accumulate: false)
             } else {
-                rmsNormBackward(dx: dres, dw: params.grad(finalNorm.w), dy: dln, x: res[c.nLayers], w: params.value(finalNorm.w),
-                                rstd: rstd, n: n, d: d, accumulate: false)
+                rmsNormBackward(dx: dx, dw: params.grad(finalNorm.w), dy: dln, x: x, w: params.value(finalNorm.w),
+                                rstd: rstd, n: m, d: d, accumulate: false)
+            }
+            if let rows = last.logitRows {
+                for (j, r) in rows.enumerated() { (dres + r * d).update(from: dx + j * d, count: d) }
             }
         }
         if let g = residualGrads[c.nLayers] { addInPlace(dres, g, n * d) }
