@@ -24,7 +24,7 @@ public func readCompiledModel(_ path: String) throws -> CompiledModel {
     guard let data = FileManager.default.contents(atPath: path) else {
         throw CompileError("cannot read \(path); build it with: compile-rasp build PROGRAM.rasp --vocab … --max-seq-len N --out \(path)")
     }
-    let bundle = try SafeTensorsBundle(bytes: [UInt8](data))
+    let bundle = try SafeTensorsBundle(bytes: [UInt8](data), source: path)
     guard bundle.metadata["format"] == compiledModelFormat, let text = bundle.metadata["model"] else {
         throw CompileError("\(path) is not a \(compiledModelFormat) file (no such format in its __metadata__)")
     }

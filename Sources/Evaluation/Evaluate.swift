@@ -80,8 +80,8 @@ public func evaluate(_ r: EvaluationRequest) throws -> (metrics: EvaluationMetri
     func finish(_ b: ProgressBar?) { b?.finish() }
 
     // Inputs first, so a bad file fails before the model is loaded.
-    let testRows = firstN(try readTaskRows(r.test, requireSet: false), r.sizes.test)
-    let oodRows = try r.ood.map { try readTaskRows($0, requireSet: true) }
+    let testRows = firstN(try readTaskRows(r.test, task: r.task, requireSet: false), r.sizes.test)
+    let oodRows = try r.ood.map { try readTaskRows($0, task: r.task, requireSet: true) }
     let adapterFile = try r.adapter.map { try AdapterFile.read($0) }
     let compiled = try r.compiled.map { try readCompiledModel($0) }
 

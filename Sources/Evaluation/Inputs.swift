@@ -79,14 +79,16 @@ func intField(_ o: [String: JSONValue], _ key: String, _ problem: (String) -> Vo
     return Int(i)
 }
 
-/// test.jsonl or ood.jsonl rows ("prompt", "label", and "set" when `requireSet`).
-public func readTaskRows(_ path: String, requireSet: Bool) throws -> [TaskRow] {
+/// test.jsonl or ood.jsonl rows ("prompt", "label", and "set" when `requireSet`), each checked to
+/// be an example of `task`.
+public func readTaskRows(_ path: String, task: TaskKind, requireSet: Bool) throws -> [TaskRow] {
     let madeBy = "generate-data task (pipeline run data/<task>)"
     let rows = try parseJSONLines(try readInput(path, madeBy: madeBy), file: path, madeBy: madeBy) { o, problem -> TaskRow? in
         let p = stringField(o, "prompt", problem), l = stringField(o, "label", problem)
         let s = requireSet ? stringField(o, "set", problem) : nil
         if let l, l.isEmpty { problem("empty label") }
         guard let p, let l else { return nil }
+        if let issue = task.problem(prompt: p, label: l) { problem(issue) }
         return TaskRow(prompt: p, label: l, set: s)
     }
     guard !rows.isEmpty else { throw EvaluationInputError("\(path) has no examples; regenerate it with \(madeBy)") }

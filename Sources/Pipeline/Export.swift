@@ -40,12 +40,18 @@ extension Workspace {
                 plan.append((name, o, names.count == 1 ? file : name + "/" + file, d))
             }
         }
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder), !isFolder.boolValue {
+            problems.append("--to \(directory) is a file; export writes into a folder (give a new or existing folder's path)")
+        }
         guard problems.isEmpty else { throw ExportError(description: "cannot export:\n  " + problems.joined(separator: "\n  ")) }
         var written: [String] = []
         for item in plan {
             let path = URL(fileURLWithPath: directory).appendingPathComponent(item.file).path
-            try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
-                                                    withIntermediateDirectories: true)
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+                throw ExportError(description: "cannot create the folder \(folder) for \(item.stage):\(item.output): \(error.localizedDescription)")
+            }
             var size = 0
             try writeFileAtomically(path) { write in
                 try store.read(item.digest) { chunk in size += chunk.count; try write(chunk) }

@@ -29,7 +29,7 @@ public struct TensorInfo: Sendable, Equatable {
     public let dtype: DType
     public let shape: [Int]
     public let range: Range<Int>   // byte offsets into `SafeTensorsBundle.data`
-    public var count: Int { shape.reduce(1, *) }
+    public var count: Int { shape.reduce(1, *) }   // fits: a read bundle checked it against the file
 }
 
 /// A decoded bundle. `data` holds the data section; each tensor is a byte range of it.
@@ -41,19 +41,24 @@ public struct SafeTensorsBundle: Sendable {
 
     public subscript(name: String) -> TensorInfo? { index[name].map { tensors[$0] } }
 
-    /// Parses and validates a whole safetensors file held in memory.
-    public init(bytes: [UInt8]) throws {
+    /// Parses and validates a whole safetensors file held in memory; `source` (a path) prefixes every
+    /// error. Lengths, offsets and shapes come from the file, so all arithmetic on them is checked
+    /// for overflow and against the file's size before anything is allocated.
+    public init(bytes: [UInt8], source: String? = nil) throws {
+        let at = source.map { "\($0): " } ?? ""
+        func fail(_ message: String) -> SafeTensorsError { SafeTensorsError(at + "safetensors: " + message) }
         guard bytes.count >= 8 else {
-            throw SafeTensorsError("safetensors: file of \(bytes.count) bytes is shorter than its 8-byte header length")
+            throw fail("file of \(bytes.count) bytes is shorter than its 8-byte header length")
         }
-        var headerLength = 0
-        for i in 0..<8 { headerLength |= Int(bytes[i]) << (8 * i) }
-        guard headerLength >= 2, headerLength <= bytes.count - 8 else {
-            throw SafeTensorsError("safetensors: header length \(headerLength) does not fit a file of \(bytes.count) bytes (truncated?)")
+        var rawLength: UInt64 = 0
+        for i in 0..<8 { rawLength |= UInt64(bytes[i]) << (8 * UInt64(i)) }
+        guard rawLength >= 2, rawLength <= UInt64(bytes.count - 8) else {
+            throw fail("header length \(rawLength) does not fit a file of \(bytes.count) bytes (truncated?)")
         }
+        let headerLength = Int(rawLength)
         let headerBytes = Array(bytes[8..<(8 + headerLength)])
         guard let header = try? JSONSerialization.jsonObject(with: Data(headerBytes)) as? [String: Any] else {
-            throw SafeTensorsError("safetensors: header is not a JSON object")
+            throw fail("header is not a JSON object")
         }
         let dataStart = 8 + headerLength
         let dataCount = bytes.count - dataStart
@@ -62,30 +67,34 @@ public struct SafeTensorsBundle: Sendable {
         for (name, value) in header {
             if name == "__metadata__" {
                 guard let m = value as? [String: String] else {
-                    throw SafeTensorsError("safetensors: __metadata__ must map strings to strings")
+                    throw fail("__metadata__ must map strings to strings")
                 }
                 metadata = m
                 continue
             }
-            guard let entry = value as? [String: Any],
-                  let dtypeName = entry["dtype"] as? String,
-                  let shape = entry["shape"] as? [Int],
-                  let offsets = entry["data_offsets"] as? [Int], offsets.count == 2 else {
-                throw SafeTensorsError("safetensors: tensor '\(name)' lacks dtype, shape or data_offsets")
+            guard let entry = value as? [String: Any], let dtypeName = entry["dtype"] as? String,
+                  let shapeValue = entry["shape"], let offsetValue = entry["data_offsets"] else {
+                throw fail("tensor '\(name)' lacks dtype, shape or data_offsets")
             }
             guard let dtype = DType(rawValue: dtypeName) else {
-                throw SafeTensorsError("safetensors: tensor '\(name)' has unknown dtype '\(dtypeName)'")
+                throw fail("tensor '\(name)' has unknown dtype '\(dtypeName)'")
             }
-            guard shape.allSatisfy({ $0 >= 0 }) else {
-                throw SafeTensorsError("safetensors: tensor '\(name)' has a negative dimension in \(shape)")
+            // `as? [Int]` takes only exact integers that fit Int: no fractions, nothing ≥ 2^63.
+            guard let shape = shapeValue as? [Int], shape.allSatisfy({ $0 >= 0 }) else {
+                throw fail("tensor '\(name)' has shape \(shapeValue); it must list integers in 0..<2^63")
+            }
+            guard let offsets = offsetValue as? [Int], offsets.count == 2 else {
+                throw fail("tensor '\(name)' has data_offsets \(offsetValue); they must be two integers below 2^63")
             }
             let begin = offsets[0], end = offsets[1]
             guard begin >= 0, begin <= end, end <= dataCount else {
-                throw SafeTensorsError("safetensors: tensor '\(name)' lies at bytes \(begin)..<\(end), past the data section of \(dataCount) bytes (truncated?)")
+                throw fail("tensor '\(name)' lies at bytes \(begin)..<\(end), past the data section of \(dataCount) bytes (truncated?)")
             }
-            let expected = shape.reduce(1, *) * dtype.byteSize
+            guard let expected = checkedByteCount(shape, dtype) else {
+                throw fail("tensor '\(name)' of shape \(shape) \(dtype.rawValue) has more bytes than any file can hold")
+            }
             guard end - begin == expected else {
-                throw SafeTensorsError("safetensors: tensor '\(name)' of shape \(shape) \(dtype.rawValue) needs \(expected) bytes, has \(end - begin)")
+                throw fail("tensor '\(name)' of shape \(shape) \(dtype.rawValue) needs \(expected) bytes, has \(end - begin)")
             }
             infos.append(TensorInfo(name: name, dtype: dtype, shape: shape, range: begin..<end))
         }
@@ -134,8 +143,8 @@ public struct SafeTensorsWriter {
         guard name != "__metadata__", entries[name] == nil else {
             throw SafeTensorsError("safetensors: tensor name '\(name)' used twice or reserved")
         }
-        guard shape.reduce(1, *) * dtype.byteSize == bytes.count else {
-            throw SafeTensorsError("safetensors: tensor '\(name)' of shape \(shape) \(dtype.rawValue) needs \(shape.reduce(1, *) * dtype.byteSize) bytes, got \(bytes.count)")
+        guard shape.allSatisfy({ $0 >= 0 }), let expected = checkedByteCount(shape, dtype), expected == bytes.count else {
+            throw SafeTensorsError("safetensors: tensor '\(name)' of shape \(shape) \(dtype.rawValue) does not hold \(bytes.count) bytes")
         }
         entries[name] = (dtype, shape, bytes)
     }
@@ -208,4 +217,15 @@ public func jsonString(_ s: String) -> String {
         }
     }
     return out + "\""
+}
+
+/// shape's element count × the dtype's size, or nil where the product overflows Int.
+func checkedByteCount(_ shape: [Int], _ dtype: DType) -> Int? {
+    var total = dtype.byteSize
+    for dim in shape {
+        let (product, overflow) = total.multipliedReportingOverflow(by: dim)
+        if overflow { return nil }
+        total = product
+    }
+    return total
 }

@@ -85,7 +85,7 @@ public enum Count {
         let withY = pool.filter { $0.bits != (1 << UInt64($0.length)) - 1 }
         notes.choices.append("count: \(pool.count - withY.count) strings without 'y' dropped from the pool (x_only set stays unseen)")
         var splitRNG = root.derived("count/split")
-        let (trainP, testP) = splitTrainTest(withY, testSize: sizes.test, rng: &splitRNG)
+        let (trainP, testP) = splitTrainTest(withY, testSize: sizes.test, rng: &splitRNG, notes: &notes, task: .count)
 
         // x only: "x", "x x", …, 40 x's.
         let xOnly = (1...40).map { example([Character](repeating: "x", count: $0)) }

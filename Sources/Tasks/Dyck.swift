@@ -106,7 +106,7 @@ public enum Dyck {
         let (unique, removed) = deduplicated(strings)
         notes.duplicatesRemoved = removed
         var splitRNG = root.derived("dyck/split")
-        let (trainS, testS) = splitTrainTest(unique, testSize: sizes.test, rng: &splitRNG)
+        let (trainS, testS) = splitTrainTest(unique, testSize: sizes.test, rng: &splitRNG, notes: &notes, task: .dyck)
         let seen = Set(unique)   // train ∪ test: OOD sets meant to be unseen avoid both
 
         var ood: [(String, [Example])] = []

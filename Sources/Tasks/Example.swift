@@ -1,6 +1,7 @@
 // The shared shape of task data: one prompt/label example, the three tasks, and the split
 // helpers every generator uses (de-duplication keeping first occurrences, a seeded shuffle,
 // and the test/train split that guarantees the two are disjoint).
+import Foundation
 import Support
 
 /// The three algorithmic tasks of the paper (METHOD §2).
@@ -64,11 +65,19 @@ public func deduplicated<T: Hashable>(_ items: [T]) -> (unique: [T], removed: In
 }
 
 /// Shuffles a de-duplicated pool and takes `min(20 %, testSize)` as test, the rest as train
-/// (the paper's rule, METHOD §2.2). Because the pool has no repeats the splits are disjoint.
-public func splitTrainTest<T>(_ pool: [T], testSize: Int, rng: inout SeededRNG) -> (train: [T], test: [T]) {
+/// (the paper's rule, METHOD §2.2). Because the pool has no repeats the splits are disjoint. When
+/// the 20 % bound takes fewer than asked, a line in `notes.choices` (the data card) and on
+/// standard error says so, with the numbers.
+public func splitTrainTest<T>(_ pool: [T], testSize: Int, rng: inout SeededRNG, notes: inout GenerationNotes,
+                              task: TaskKind) -> (train: [T], test: [T]) {
     var p = pool
     seededShuffle(&p, &rng)
     let nTest = min(p.count / 5, testSize)
+    if nTest < testSize {
+        let line = "\(task.rawValue): test set of \(nTest), not the \(testSize) asked: the paper's rule takes at most 20 % of the \(p.count) distinct examples (raise --pool for more)"
+        notes.choices.append(line)
+        FileHandle.standardError.write(Data(("generate-data: " + line + "\n").utf8))
+    }
     return (Array(p[nTest...]), Array(p[..<nTest]))
 }
 
@@ -76,4 +85,33 @@ public func splitTrainTest<T>(_ pool: [T], testSize: Int, rng: inout SeededRNG) 
 public struct TaskParameterError: Error, CustomStringConvertible {
     public let description: String
     public init(_ d: String) { description = d }
+}
+
+extension TaskKind {
+    /// Why `prompt`/`label` cannot be an example of this task (its fixed question, the sum's form,
+    /// the label's alphabet), or nil. Readers check every row, so data of one task given with
+    /// another task's flag fails at the file and line instead of scoring under the wrong name.
+    public func problem(prompt: String, label: String) -> String? {
+        func isNumber(_ s: String) -> Bool { !s.isEmpty && s.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") } }
+        let shown = prompt.count > 48 ? String(prompt.prefix(48)) + "…" : prompt
+        switch self {
+        case .dyck:
+            guard prompt.hasPrefix(Dyck.question + " "), prompt.hasSuffix("\nAnswer:") else {
+                return "prompt \"\(shown)\" is not a dyck prompt (\"\(Dyck.question) …\\nAnswer:\"); is --task right?"
+            }
+            guard label == "yes" || label == "no" else { return "dyck label \"\(label)\" is neither yes nor no" }
+        case .count:
+            guard prompt.hasPrefix(Count.question + " "), prompt.hasSuffix("\nAnswer:") else {
+                return "prompt \"\(shown)\" is not a count prompt (\"\(Count.question) …\\nAnswer:\"); is --task right?"
+            }
+            guard isNumber(label) else { return "count label \"\(label)\" is not a number" }
+        case .sum:
+            let parts = prompt.split(separator: " ", omittingEmptySubsequences: false)
+            guard parts.count == 4, isNumber(String(parts[0])), parts[1] == "+", isNumber(String(parts[2])), parts[3] == "=" else {
+                return "prompt \"\(shown)\" is not a sum prompt (\"A + B =\"); is --task right?"
+            }
+            guard isNumber(label) else { return "sum label \"\(label)\" is not a number" }
+        }
+        return nil
+    }
 }

@@ -31,7 +31,7 @@ public enum IntSum {
         var notes = GenerationNotes()
         notes.generated = pairs.count
         var splitRNG = root.derived("sum/split")
-        let (trainP, testP) = splitTrainTest(pairs, testSize: sizes.test, rng: &splitRNG)
+        let (trainP, testP) = splitTrainTest(pairs, testSize: sizes.test, rng: &splitRNG, notes: &notes, task: .sum)
         let train = trainP.map { example($0.0, $0.1) }
         let trainSet = Set(train)
 

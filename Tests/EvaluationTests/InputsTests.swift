@@ -2,19 +2,20 @@
 // missing file names the stage that makes it; CRLF text lines lose their "\r".
 import Testing
 @testable import Evaluation
+import Tasks
 
 @Suite struct InputsTests {
     @Test func taskRowsParseAndBadLinesAreAllReported() throws {
         let dir = try temporaryFolder("inputs")
         let good = dir + "/test.jsonl"
-        try write("{\"prompt\":\"1 + 2 =\",\"label\":\"3\",\"lm_tokens\":[1,2]}\n\n{\"prompt\":\"a\\nb\",\"label\":\"no\"}\n", to: good)
-        #expect(try readTaskRows(good, requireSet: false) == [TaskRow(prompt: "1 + 2 =", label: "3"), TaskRow(prompt: "a\nb", label: "no")])
-        #expect(throws: EvaluationInputError.self) { try readTaskRows(good, requireSet: true) }
+        try write("{\"prompt\":\"1 + 2 =\",\"label\":\"3\",\"lm_tokens\":[1,2]}\n\n{\"prompt\":\"10 + 20 =\",\"label\":\"30\"}\n", to: good)
+        #expect(try readTaskRows(good, task: .sum, requireSet: false) == [TaskRow(prompt: "1 + 2 =", label: "3"), TaskRow(prompt: "10 + 20 =", label: "30")])
+        #expect(throws: EvaluationInputError.self) { try readTaskRows(good, task: .sum, requireSet: true) }
 
         let bad = dir + "/bad.jsonl"
-        try write("{\"prompt\":\"x\",\"label\":\"1\"}\nnot json\n{\"prompt\":3,\"label\":\"1\"}\n{\"label\":\"\"}\n[1]\n", to: bad)
+        try write("{\"prompt\":\"1 + 1 =\",\"label\":\"2\"}\nnot json\n{\"prompt\":3,\"label\":\"1\"}\n{\"label\":\"\"}\n[1]\n", to: bad)
         do {
-            _ = try readTaskRows(bad, requireSet: false)
+            _ = try readTaskRows(bad, task: .sum, requireSet: false)
             Issue.record("bad file accepted")
         } catch let e as EvaluationInputError {
             for part in ["bad.jsonl:2: not JSON", "bad.jsonl:3: field \"prompt\" is a number", "bad.jsonl:4: missing field \"prompt\"",
@@ -23,14 +24,30 @@ import Testing
             }
         }
         do {
-            _ = try readTaskRows(dir + "/absent.jsonl", requireSet: false)
+            _ = try readTaskRows(dir + "/absent.jsonl", task: .sum, requireSet: false)
             Issue.record("missing file accepted")
         } catch let e as EvaluationInputError {
             #expect(e.description.contains("absent.jsonl") && e.description.contains("generate-data"))
         }
         let empty = dir + "/empty.jsonl"
         try write("", to: empty)
-        #expect(throws: EvaluationInputError.self) { try readTaskRows(empty, requireSet: false) }
+        #expect(throws: EvaluationInputError.self) { try readTaskRows(empty, task: .sum, requireSet: false) }
+    }
+
+    /// Data of one task read under another task's name fails at the file and line (issue 16, defect 7).
+    @Test func rowsOfAnotherTaskAreRefused() throws {
+        let dir = try temporaryFolder("inputs-task")
+        let count = dir + "/count.jsonl"
+        try write("{\"prompt\":\"What is the number of 'x' in this text? x y\\nAnswer:\",\"label\":\"1\"}\n", to: count)
+        #expect(try readTaskRows(count, task: .count, requireSet: false).count == 1)
+        for other in [TaskKind.dyck, .sum] {
+            #expect { try readTaskRows(count, task: other, requireSet: false) } throws: {
+                "\($0)".contains("count.jsonl:1: prompt") && "\($0)".contains("not a \(other.rawValue) prompt") && "\($0)".contains("--task")
+            }
+        }
+        #expect(TaskKind.dyck.problem(prompt: "Are parenthesis here correctly matched? ()\nAnswer:", label: "maybe") != nil)
+        #expect(TaskKind.sum.problem(prompt: "12.50 + 3.25 =", label: "15.75") == nil)
+        #expect(TaskKind.sum.problem(prompt: "12 + =", label: "12") != nil)
     }
 
     @Test func corporaRowsParse() throws {

@@ -23,6 +23,19 @@ import Testing
         #expect { try ws.export("mod/a", to: dir, outputs: ["nope"], profile: "default") } throws: { "\($0)".contains("no output 'nope'") }
     }
 
+    /// --to naming an existing file is refused with words, before anything is written (issue 16, 11).
+    @Test func aFileAsTheTargetFolderIsRefused() throws {
+        let repo = try TestRepo("export-file")
+        defer { repo.remove() }
+        try repo.run()
+        let file = repo.root + "/taken.txt"
+        try Data("mine".utf8).write(to: URL(fileURLWithPath: file))
+        #expect { try repo.workspace().export("mod/a", to: file, profile: "default") } throws: {
+            "\($0)".contains("--to \(file) is a file") && !"\($0)".contains("NSCocoaErrorDomain")
+        }
+        #expect(repo.read("taken.txt") == "mine")
+    }
+
     @Test func severalStagesGetAFolderEach() throws {
         let repo = try TestRepo("export-many")
         defer { repo.remove() }

@@ -66,6 +66,16 @@ import Testing
         #expect(throws: SafeTensorsError.self) { try SafeTensorsBundle(bytes: file(#"{"t":{"dtype":"Q9","shape":[2],"data_offsets":[0,8]}}"#)) }
         #expect(throws: SafeTensorsError.self) { try SafeTensorsBundle(bytes: file(#"{"t":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#)) }
         #expect(throws: SafeTensorsError.self) { try SafeTensorsBundle(bytes: file(#"{"t":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}"#)) }
+        // Sizes from the file that overflow Int are errors, not traps (issue 16, defect 2).
+        #expect { try SafeTensorsBundle(bytes: file(#"{"t":{"dtype":"F32","shape":[4611686018427387904,8],"data_offsets":[0,8]}}"#),
+                                        source: "big.safetensors") }
+            throws: { "\($0)".hasPrefix("big.safetensors: ") && "\($0)".contains("more bytes than any file can hold") }
+        #expect { try SafeTensorsBundle(bytes: file(#"{"t":{"dtype":"F32","shape":[2,2],"data_offsets":[0,9223372036854775813]}}"#)) }
+            throws: { "\($0)".contains("data_offsets") }
+        #expect { try SafeTensorsBundle(bytes: file(#"{"t":{"dtype":"F32","shape":[2.5],"data_offsets":[0,8]}}"#)) }
+            throws: { "\($0)".contains("shape") }
+        #expect { try SafeTensorsBundle(bytes: [255, 255, 255, 255, 255, 255, 255, 255, 123, 125]) }
+            throws: { "\($0)".contains("header length 18446744073709551615") }
         let ok = try SafeTensorsBundle(bytes: file(#"{"t":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#))
         #expect(try ok.floats("t") == [0, 0])
     }
@@ -76,6 +86,7 @@ import Testing
         #expect(throws: SafeTensorsError.self) { try w.add("x", shape: [1], floats: [1]) }
         #expect(throws: SafeTensorsError.self) { try w.add("y", shape: [3], floats: [1, 2]) }
         #expect(throws: SafeTensorsError.self) { try w.add("__metadata__", shape: [1], floats: [1]) }
+        #expect(throws: SafeTensorsError.self) { try w.add("z", dtype: .f32, shape: [Int.max / 2, 4], bytes: []) }
     }
 
     @Test func jsonStringEscapes() {

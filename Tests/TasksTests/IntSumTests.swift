@@ -40,6 +40,16 @@ func carries(_ a: Int, _ b: Int) -> Int {
         #expect(Set(d.train).isDisjoint(with: d.test))
     }
 
+    /// Asking for more test examples than 20 % of the distinct pool takes 20 % and says so in the
+    /// card's choices (issue 16, defect 8); a size within the bound leaves no such line.
+    @Test func cappedTestSizeIsRecorded() throws {
+        let capped = try IntSum.generate(sizes: TaskSizes(pool: 10, test: 50, ood: 5), seed: 3)
+        #expect(capped.test.count == 20)
+        #expect(capped.notes.choices.contains { $0.contains("test set of 20, not the 50 asked") && $0.contains("100 distinct") })
+        let d = try IntSum.generate(sizes: sizes, seed: 3)
+        #expect(!d.notes.choices.contains { $0.contains("asked") })
+    }
+
     @Test func oodSets() throws {
         let d = try IntSum.generate(sizes: sizes, seed: 3)
         let sets = Dictionary(uniqueKeysWithValues: d.ood.map { ($0.name, $0.examples) })

@@ -30,7 +30,7 @@ public enum WeightsFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw LMFileError("cannot read \(path); it is made by the distill stage (pipeline run distill/…)")
         }
-        let bundle = try SafeTensorsBundle(bytes: [UInt8](data))
+        let bundle = try SafeTensorsBundle(bytes: [UInt8](data), source: path)
         guard bundle.metadata["format"] == format else {
             throw LMFileError("\(path) is not a graft weights file (format '\(bundle.metadata["format"] ?? "none")', expected '\(format)')")
         }

@@ -32,7 +32,7 @@ public enum TrainingState {
     /// groups must have the layout the checkpoint was written from. Returns the file's metadata.
     @discardableResult
     public static func decode(_ bytes: [UInt8], into optimizer: AdamW, source: String = "checkpoint") throws -> [String: String] {
-        let bundle = try SafeTensorsBundle(bytes: bytes)
+        let bundle = try SafeTensorsBundle(bytes: bytes, source: source)
         guard bundle.metadata["format"] == format else {
             throw SafeTensorsError("\(source): not a graft training state (format '\(bundle.metadata["format"] ?? "none")'); rerun the distill stage")
         }
