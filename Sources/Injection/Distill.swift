@@ -3,6 +3,7 @@
 // adapter, the per-step log and the summary. Reads like METHOD §3: models → data → loop → outputs.
 import Artifacts
 import CompiledModelFile
+import Compiler
 import Crypto
 import Foundation
 import LM
@@ -78,8 +79,10 @@ public func runDistill(_ job: DistillJob) throws -> DistillSummary {
     }
     let frozen = student.copy()
     let adapter = Adapter(lmWidth: student.config.dModel, compiledWidth: compiledModel.width, seed: s.seed)
+    let excludedDims = try excludedDimensions(s.excludedVariables, of: compiledModel)
     let objective = Objective(method: job.method, student: student, teacher: frozen, adapter: adapter, layers: layers,
-                              outputDims: compiledModel.output.dims, weights: s.loss, detachAndRoll: s.detachAndRoll)
+                              outputDims: compiledModel.output.dims, weights: s.loss, detachAndRoll: s.detachAndRoll,
+                              excludedDims: excludedDims)
     // MARK: data
     let tokenizer = try loadTaskTokenizer(model: job.model, root: job.root, task: job.task)
     guard let eos = tokenizer.bpe.eos else { throw InjectionError("the tokenizer of \(job.model) has no end-of-sequence token to pad with") }
@@ -196,4 +199,21 @@ func runIdentity(_ job: DistillJob) throws -> String {
         h.update(data: [0])
     }
     return h.finalize().map { String(format: "%02x", $0) }.joined()
+}
+
+/// The residual coordinates of the named compiled variables; an unknown label, or the output
+/// variable (the one detach-and-roll keeps), is an error that lists the labels there are.
+func excludedDimensions(_ labels: [String], of model: CompiledModel) throws -> [Int] {
+    let byLabel = Dictionary(model.variables.map { ($0.label, $0.dims) }, uniquingKeysWith: { a, b in a + b })
+    var dims: [Int] = []
+    for label in labels {
+        guard label != model.outputLabel else {
+            throw InjectionError("--exclude-variables: \(label) is the output variable; its subspace is what detach-and-roll keeps, so it cannot leave the loss")
+        }
+        guard let d = byLabel[label] else {
+            throw InjectionError("--exclude-variables: the compiled model has no variable '\(label)'; it has \(byLabel.keys.sorted().joined(separator: ", "))")
+        }
+        dims += d
+    }
+    return Array(Set(dims)).sorted()
 }

@@ -90,8 +90,13 @@ public final class Objective {
         clock = now
     }
 
+    /// Compiled coordinates left out of every layer's cosine (`--exclude-variables`; empty: the paper).
+    public let excludedDims: [Int]
+
     public init(method: Method, student: TransformerLM, teacher: TransformerLM?, adapter: Adapter, layers: Int,
-                outputDims: [Int], weights: LossWeights, detachAndRoll: Bool = true) {
+                outputDims: [Int], weights: LossWeights, detachAndRoll: Bool = true, excludedDims: [Int] = []) {
+        precondition(excludedDims.allSatisfy { (0..<adapter.compiledWidth).contains($0) }, "Objective: excluded coordinate outside the compiled width")
+        self.excludedDims = excludedDims
         precondition(layers < student.config.nLayers, "Objective: \(layers + 1) aligned residuals need more than \(student.config.nLayers) blocks")
         self.method = method; self.student = student; self.teacher = teacher; self.adapter = adapter
         self.layers = layers; self.outputDims = outputDims; self.weights = weights
@@ -174,6 +179,8 @@ public final class Objective {
             for (j, r) in rows.enumerated() {
                 gatherA.at(j * c).update(from: adapted.at(r * c), count: c)
                 task.compiled[i].withUnsafeBufferPointer { gatherC.at(j * c).update(from: $0.baseAddress! + r * c, count: c) }
+                // An excluded coordinate is 0 in both vectors: it adds nothing to the cosine, and its gradient is 0.
+                for e in excludedDims { gatherA[j * c + e] = 0; gatherC[j * c + e] = 0 }
             }
             let loss = cosineLossForwardBackward(a: gatherA.pointer, c: gatherC.pointer, da: gatherD.pointer, n: m,
                                                  features: c, weight: layerWeight)

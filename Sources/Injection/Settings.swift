@@ -33,6 +33,10 @@ public struct DistillSettings: Sendable, Codable, Equatable {
     /// step 1, the paper). Adam's first updates are sign-like, of size lr on every parameter; without
     /// a warm-up one step undoes a least-squares adapter (docs/distill.md, "Levers").
     public var warmupSteps: Int = 0
+    /// Compiled variables (labels) left out of the algorithm loss: their coordinates are dropped from
+    /// both vectors of every layer's cosine. For variables a Llama-family LM has no direct means to
+    /// hold, e.g. `indices` (tracr embeds absolute positions; rotary models add none). Empty: the paper.
+    public var excludedVariables: [String] = []
 
     /// Learning-rate factor of the update that ends step `step` (0-based).
     public func learningRateFactor(step: Int) -> Float {

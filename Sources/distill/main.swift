@@ -57,6 +57,8 @@ struct Distill: ParsableCommand {
     @Option(help: "Departure (default 0, the paper): detach-and-roll acts from this step on.") var detachAndRollFrom: Int?
     @Option(help: "Departure (default 0, the paper): both learning rates rise linearly over the first N steps.")
     var warmupSteps: Int?
+    @Option(help: "Departure (default none, the paper): compiled variables left out of the cosine, comma-separated labels (e.g. indices).")
+    var excludeVariables: String?
     @Option(help: "Departure (default 0, off): weight δ of a cosine on the output variable's coordinates at layer k.")
     var outputEmphasis: Float?
     @Option(help: "Where δ reads the LM: last-aligned (residual k, default) or hooked (residual k+1, what survives detach-and-roll).")
@@ -86,6 +88,9 @@ struct Distill: ParsableCommand {
         if let adapterInitExamples { s.adapterInitExamples = adapterInitExamples }
         if let detachAndRollFrom { s.detachAndRollFrom = detachAndRollFrom }
         if let warmupSteps { s.warmupSteps = warmupSteps }
+        if let excludeVariables {
+            s.excludedVariables = excludeVariables.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
         if let outputEmphasis { s.loss.outputEmphasis = outputEmphasis }
         if let outputEmphasisAt { s.loss.outputEmphasisAt = outputEmphasisAt }
         if let checkpointEvery { s.checkpointEvery = checkpointEvery }

@@ -3,6 +3,7 @@
 // the given step on and not before; the output-emphasis term's gradient matches finite
 // differences and touches only the output coordinates; bad values are refused up front.
 import Testing
+import Compiler
 import Engine
 import LM
 import Tensor
@@ -120,6 +121,44 @@ import Tensor
         }
         let full = try firstStepMovement(warmup: 0), quarter = try firstStepMovement(warmup: 4)
         for (f, q) in zip(full, quarter) { #expect(f > 0 && abs(q / f - 0.25) < 0.01, "largest first-step movement \(q) vs \(f)") }
+    }
+
+    /// --exclude-variables: each layer's cosine is the cosine over the other coordinates (checked
+    /// against one computed by hand from the residuals), the excluded rows of the adapter get no
+    /// gradient, and unknown labels or the output variable are refused with the labels there are.
+    @Test func excludedVariablesLeaveTheCosine() throws {
+        let model = try TinyTask.compiled()
+        let excluded = try excludedDimensions(["indices"], of: model)
+        #expect(excluded == model.variables.first { $0.label == "indices" }!.dims.sorted())
+        #expect { try excludedDimensions([model.outputLabel], of: model) } throws: { "\($0)".contains("output variable") }
+        #expect { try excludedDimensions(["nope"], of: model) } throws: { "\($0)".contains("no variable 'nope'") && "\($0)".contains("indices") }
+
+        var s = TinyTask.settings(steps: 1)
+        s.detachAndRoll = false
+        s.loss = LossWeights(alpha: 0, beta: 1, gamma: 0)
+        let t = try TinyTask.trainer(.injection, steps: 1, settings: s, excludedDims: excluded)
+        let o = t.objective, c = o.adapter.compiledWidth, d = o.adapter.lmWidth
+        let batch = try t.teacherModel!.batch(Array(TinyTask.records()[0..<9]), pad: TinyTask.pad, withTargets: true)
+        t.optimizer.zeroGrad()
+        let reported = try o.step(task: batch, text: nil, textRows: 0, textLength: 0).cosine
+        let weightGrad = Array(UnsafeBufferPointer(start: o.adapter.params.grad(Adapter.weightName), count: c * d))
+        for e in excluded { #expect(weightGrad[(e * d)..<((e + 1) * d)].allSatisfy { $0 == 0 }, "adapter row \(e) has a gradient") }
+        #expect(weightGrad.contains { $0 != 0 })
+
+        let f = try o.student.forward(batch.tokens, batch: batch.b, seq: batch.t)
+        let n = batch.b * batch.t, keep = (0..<c).filter { !excluded.contains($0) }
+        var y = [Float](repeating: 0, count: n * c)
+        for i in 0...o.layers {
+            o.adapter.forward(&y, f.residual(i), n: n)
+            var sum = 0.0, rows = 0
+            for r in 0..<n where batch.aligned[r] {
+                let a = keep.map { Double(y[r * c + $0]) }, b = keep.map { Double(batch.compiled[i][r * c + $0]) }
+                let dot = zip(a, b).map(*).reduce(0, +)
+                let norms = (a.map { $0 * $0 }.reduce(0, +).squareRoot(), b.map { $0 * $0 }.reduce(0, +).squareRoot())
+                sum += dot / (max(norms.0, 1e-8) * max(norms.1, 1e-8)); rows += 1
+            }
+            #expect(abs(Double(reported[i]) - sum / Double(rows)) < 1e-4, "layer \(i): reported \(reported[i]), by hand \(sum / Double(rows))")
+        }
     }
 
     @Test func badLeverValuesAreRefusedTogether() {
