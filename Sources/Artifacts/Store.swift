@@ -208,13 +208,19 @@ public struct Store: Sendable {
         return path
     }
 
-    /// Removes everything under `tmp/` (called by the runner while it holds the store lock, so
-    /// whatever is there was left by a process that died).
-    public func clearTemporaries() {
+    /// Removes everything under `tmp/` (called by the runner, gc and verify while they hold the
+    /// store lock, so whatever is there was left by a process that died). Returns how many entries
+    /// and bytes it removed, for the caller to say.
+    @discardableResult
+    public func clearTemporaries() -> (entries: Int, bytes: Int) {
         let fm = FileManager.default
+        var entries = 0, bytes = 0
         for name in (try? fm.contentsOfDirectory(atPath: tmpDir)) ?? [] {
+            bytes += treeBytes(tmpDir + "/" + name)
             removeTree(tmpDir + "/" + name)
+            entries += 1
         }
+        return (entries, bytes)
     }
 
     // MARK: - Provenance for error messages
@@ -239,4 +245,18 @@ func syncDirectory(_ dir: String) {
 /// Removes a file or a directory tree; missing paths are fine. Read-only files are removed too.
 public func removeTree(_ path: String) {
     try? FileManager.default.removeItem(atPath: path)
+}
+
+/// Bytes of the regular files at or under `path` (symbolic links are not followed).
+public func treeBytes(_ path: String) -> Int {
+    var st = stat()
+    guard lstat(path, &st) == 0 else { return 0 }
+    if (st.st_mode & S_IFMT) == S_IFREG { return Int(st.st_size) }
+    guard (st.st_mode & S_IFMT) == S_IFDIR else { return 0 }
+    return ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).reduce(0) { $0 + treeBytes(path + "/" + $1) }
+}
+
+/// "3 entries, 542.1 MB": what a cleanup freed, for logs.
+public func describeFreed(entries: Int, bytes: Int) -> String {
+    "\(entries) temporar\(entries == 1 ? "y entry" : "y entries") (\(String(format: "%.1f", Double(bytes) / 1e6)) MB)"
 }

@@ -90,6 +90,9 @@ public func runDecode(_ o: DecodeOptions, log: (String) -> Void = { _ in }) thro
     var scored = DecodeSummary.Scored(examples: 0, positions: 0)
     if let path = o.adapter {
         let (adapter, info) = try AdapterFile.read(path)
+        guard info.residuals == Array(0...info.layers) else {
+            throw DecodeError("\(path): the adapter aligns compiled residuals with LM residuals \(info.residuals) (distill --layer-stride); decode reads residual i for compiled layer i and does not follow a stride yet")
+        }
         guard info.layers == k, adapter.compiledWidth == compiled.width, adapter.lmWidth == lm.config.dModel else {
             throw DecodeError("\(path): the adapter maps \(adapter.lmWidth) → \(adapter.compiledWidth) over layers 0...\(info.layers); this LM and \(o.compiled) need \(lm.config.dModel) → \(compiled.width) over 0...\(k)")
         }

@@ -51,7 +51,7 @@ public func checkAdapter(_ adapter: Adapter, _ info: AdapterInfo, compiled: Comp
         problems.append("output_dims \(info.outputDims) are not the dimensions \(compiled.output.dims) of \(compiled.outputLabel) in \(compiledPath)")
     }
     if info.outputDims.isEmpty { problems.append("output_dims is empty") }
-    if !(0..<lmBlocks).contains(info.layers) { problems.append("layers = \(info.layers), the LM has blocks 0..<\(lmBlocks)") }
+    if !(0..<lmBlocks).contains(info.hookBlock) { problems.append("the hook after block \(info.hookBlock) (layers = \(info.layers)), the LM has blocks 0..<\(lmBlocks)") }
     guard problems.isEmpty else {
         throw EvaluationInputError("\(adapterPath) does not fit: " + problems.joined(separator: "; ") + "; rerun distill with this compiled model")
     }
@@ -89,7 +89,7 @@ public func noiseRuns(_ settings: NoiseSettings) -> Int {
 public func noiseExperiment(_ model: TransformerLM, _ cases: [AnswerCase], adapter: Adapter, info: AdapterInfo,
                             settings: NoiseSettings, shape: BatchShape = BatchShape(), pad: Int32,
                             progress: ProgressBar? = nil) throws -> NoiseResult {
-    let d = model.config.dModel, k = info.layers, r = info.outputDims.count
+    let d = model.config.dModel, k = info.hookBlock, r = info.outputDims.count
     let mean = try meanResidualNorm(model, cases.map(\.prompt), block: k, shape: shape, pad: pad)
     let rng = SeededRNG(seed: settings.seed)
     func seed(_ label: String) -> UInt64 { var g = rng.derived(label); return g.next() }

@@ -61,14 +61,21 @@ public final class Adapter: @unchecked Sendable {
 
 /// What travels with an adapter: which LM residuals it reads and where the output variable lives.
 public struct AdapterInfo: Sendable, Equatable {
-    /// Aligned residuals are 0...layers (compiled layer i ↔ LM residual i).
+    /// Compiled residuals 0...layers are aligned, compiled residual i with LM residual residuals[i].
     public var layers: Int
+    /// Set by distill's --layer-stride; nil: compiled residual i ↔ LM residual i.
+    public var strideResiduals: [Int]?
+    /// The LM residual of each compiled residual.
+    public var residuals: [Int] { strideResiduals ?? Array(0...max(layers, 0)) }
+    /// Detach-and-roll (and the noise experiment) act on the output of this block.
+    public var hookBlock: Int { residuals.last ?? layers }
     /// Compiled dimensions of the program's output variable (the detach-and-roll subspace).
     public var outputDims: [Int]
     /// Free-form facts: task, method, compiled model hash.
     public var extra: [String: String]
-    public init(layers: Int, outputDims: [Int], extra: [String: String] = [:]) {
+    public init(layers: Int, outputDims: [Int], extra: [String: String] = [:], residuals: [Int]? = nil) {
         self.layers = layers; self.outputDims = outputDims; self.extra = extra
+        strideResiduals = residuals == Array(0...max(layers, 0)) ? nil : residuals
     }
 }
 
@@ -82,6 +89,8 @@ public enum AdapterFile {
         meta["version"] = version
         meta["layers"] = String(info.layers)
         meta["output_dims"] = info.outputDims.map(String.init).joined(separator: ",")
+        // Written only where it departs from residual i ↔ i, so the paper's adapters keep their bytes.
+        if let r = info.strideResiduals { meta["residuals"] = r.map(String.init).joined(separator: ",") }
         var w = SafeTensorsWriter(metadata: meta)
         try w.add(Adapter.weightName, shape: [a.compiledWidth, a.lmWidth],
                   floats: Array(UnsafeBufferPointer(start: a.weight, count: a.compiledWidth * a.lmWidth)))
@@ -116,9 +125,17 @@ public enum AdapterFile {
         let a = Adapter(lmWidth: w.shape[1], compiledWidth: w.shape[0])
         try b.floats(Adapter.weightName).withUnsafeBufferPointer { a.weight.update(from: $0.baseAddress!, count: $0.count) }
         try b.floats(Adapter.biasName).withUnsafeBufferPointer { a.bias.update(from: $0.baseAddress!, count: $0.count) }
+        var residuals: [Int]? = nil
+        if let text = b.metadata["residuals"] {
+            let r = text.split(separator: ",").compactMap { Int($0) }
+            guard r.count == layers + 1, r.first.map({ $0 >= 0 }) == true, zip(r, r.dropFirst()).allSatisfy({ $0 < $1 }) else {
+                throw InjectionError("\(source): residuals '\(text)' must be \(layers + 1) increasing LM residual indices; rerun the distill stage")
+            }
+            residuals = r
+        }
         var extra = b.metadata
-        for k in ["format", "version", "layers", "output_dims"] { extra[k] = nil }
-        return (a, AdapterInfo(layers: layers, outputDims: dims, extra: extra))
+        for k in ["format", "version", "layers", "output_dims", "residuals"] { extra[k] = nil }
+        return (a, AdapterInfo(layers: layers, outputDims: dims, extra: extra, residuals: residuals))
     }
 }
 

@@ -26,7 +26,9 @@ public struct AdapterFit: Sendable {
 /// adapter's current (random) weights: output rows the data cannot fit keep them.
 public func fitAdapterByLeastSquares(_ adapter: Adapter, model: TransformerLM, teacher: CompiledTeacher,
                                      records: [TaskRecord], pad: Int32, layers k: Int, outputDims: [Int], batch: Int,
-                                     ridge: Double = 1e-3) throws -> AdapterFit {
+                                     lmResiduals: [Int]? = nil, ridge: Double = 1e-3) throws -> AdapterFit {
+    let residuals = lmResiduals ?? Array(0...k)
+    precondition(residuals.count == k + 1, "fitAdapterByLeastSquares: \(residuals.count) LM residuals for \(k + 1) compiled ones")
     guard !records.isEmpty else { throw InjectionError("adapter least-squares init: no training examples to fit on") }
     let began = monotonicSeconds()
     let d = adapter.lmWidth, c = adapter.compiledWidth
@@ -35,7 +37,7 @@ public func fitAdapterByLeastSquares(_ adapter: Adapter, model: TransformerLM, t
     for start in stride(from: 0, to: records.count, by: batch) {
         let part = Array(records[start..<min(start + batch, records.count)])
         let tb = try teacher.batch(part, pad: pad, withTargets: true)
-        let (x, y) = try alignedRows(tb, model: model, layers: k, d: d, c: c)
+        let (x, y) = try alignedRows(tb, model: model, residuals: residuals, d: d, c: c)
         for i in 0...k where !x[i].isEmpty { try eq.add(x: x[i], y: y[i], rows: x[i].count / d) }
         if firstRows.count < 4 { firstRows.append((x, y)) }
     }
@@ -70,13 +72,13 @@ public func fitAdapterByLeastSquares(_ adapter: Adapter, model: TransformerLM, t
                       seconds: monotonicSeconds() - began)
 }
 
-/// Per layer i = 0...k: the LM residual rows x [M, D] and compiled rows y [M, C] at aligned positions.
-private func alignedRows(_ tb: TaskBatch, model: TransformerLM, layers k: Int, d: Int, c: Int) throws -> ([[Float]], [[Float]]) {
+/// Per layer i = 0...k: the rows x [M, D] of LM residual residuals[i] and compiled rows y [M, C] at aligned positions.
+private func alignedRows(_ tb: TaskBatch, model: TransformerLM, residuals: [Int], d: Int, c: Int) throws -> ([[Float]], [[Float]]) {
     let out = try model.forward(tb.tokens, batch: tb.b, seq: tb.t, options: ForwardOptions(training: false, computeLogits: false))
     let rows = tb.aligned.indices.filter { tb.aligned[$0] }
     var xs: [[Float]] = [], ys: [[Float]] = []
-    for i in 0...k {
-        let h = out.residual(i)
+    for (i, lmResidual) in residuals.enumerated() {
+        let h = out.residual(lmResidual)
         var x = [Float](repeating: 0, count: rows.count * d), y = [Float](repeating: 0, count: rows.count * c)
         for (j, r) in rows.enumerated() {
             for q in 0..<d { x[j * d + q] = h[r * d + q] }

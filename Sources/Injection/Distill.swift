@@ -77,12 +77,17 @@ public func runDistill(_ job: DistillJob) throws -> DistillSummary {
     guard layers < student.config.nLayers else {
         throw InjectionError("the compiled program has \(layers) layers, so \(layers + 1) residuals must be aligned, but the LM has \(student.config.nLayers) blocks; choose a deeper LM or a shallower program")
     }
+    let lmResiduals = s.alignedResiduals(compiledLayers: layers)
+    guard lmResiduals[layers] < student.config.nLayers else {
+        let most = Double(student.config.nLayers - 1) / Double(max(layers, 1))
+        throw InjectionError("--layer-stride \(s.layerStride) aligns compiled residual \(layers) with LM residual \(lmResiduals[layers]), but the hook after it needs a block \(lmResiduals[layers]) and the LM has blocks 0..<\(student.config.nLayers); use a stride ≤ \(String(format: "%.3f", most))")
+    }
     let frozen = student.copy()
     let adapter = Adapter(lmWidth: student.config.dModel, compiledWidth: compiledModel.width, seed: s.seed)
     let excludedDims = try excludedDimensions(s.excludedVariables, of: compiledModel)
     let objective = Objective(method: job.method, student: student, teacher: frozen, adapter: adapter, layers: layers,
                               outputDims: compiledModel.output.dims, weights: s.loss, detachAndRoll: s.detachAndRoll,
-                              excludedDims: excludedDims)
+                              excludedDims: excludedDims, lmResiduals: lmResiduals)
     // MARK: data
     let tokenizer = try loadTaskTokenizer(model: job.model, root: job.root, task: job.task)
     guard let eos = tokenizer.bpe.eos else { throw InjectionError("the tokenizer of \(job.model) has no end-of-sequence token to pad with") }
@@ -100,7 +105,7 @@ public func runDistill(_ job: DistillJob) throws -> DistillSummary {
         if job.progress { print("distill: fitting the adapter by least squares on the untouched LM's residuals (\(n) training examples)") }
         fit = try fitAdapterByLeastSquares(adapter, model: student, teacher: teacher, records: Array(records[..<n]),
                                            pad: Int32(eos), layers: layers, outputDims: compiledModel.output.dims,
-                                           batch: max(s.taskBatch, 8))
+                                           batch: max(s.taskBatch, 8), lmResiduals: lmResiduals)
         if job.progress, let fit {
             print("distill: adapter fitted on \(fit.rows) rows in \(String(format: "%.1f", fit.seconds)) s; cosine per layer "
                   + fit.cosine.map { String(format: "%.2f", $0) }.joined(separator: " "))
@@ -117,7 +122,8 @@ public func runDistill(_ job: DistillJob) throws -> DistillSummary {
     }
     // MARK: outputs
     let info = AdapterInfo(layers: layers, outputDims: compiledModel.output.dims,
-                           extra: ["task": job.task.rawValue, "method": job.method.rawValue, "trained": job.method == .injection ? "true" : "false"])
+                           extra: ["task": job.task.rawValue, "method": job.method.rawValue, "trained": job.method == .injection ? "true" : "false"],
+                           residuals: lmResiduals)
     try AdapterFile.write(adapter, info: info, to: job.outAdapter)
     try WeightsFile.write(student, to: job.outWeights, metadata: ["task": job.task.rawValue, "method": job.method.rawValue,
                                                                  "base_model": job.model, "profile": job.profile])

@@ -68,8 +68,11 @@ public final class Objective {
     public let student: TransformerLM
     public let teacher: TransformerLM?
     public let adapter: Adapter
-    /// Aligned layers: compiled residual i ↔ LM residual i for i = 0...layers; the hook sits after block `layers`.
+    /// Aligned layers: compiled residual i ↔ LM residual lmResiduals[i] for i = 0...layers (i itself
+    /// unless --layer-stride); the hook sits after block `hookBlock` = lmResiduals[layers].
     public let layers: Int
+    public let lmResiduals: [Int]
+    public var hookBlock: Int { lmResiduals[layers] }
     public let outputDims: [Int]
     public let weights: LossWeights
     /// Detach-and-roll at the output of block k during the task pass (injection only; on by default).
@@ -94,10 +97,15 @@ public final class Objective {
     public let excludedDims: [Int]
 
     public init(method: Method, student: TransformerLM, teacher: TransformerLM?, adapter: Adapter, layers: Int,
-                outputDims: [Int], weights: LossWeights, detachAndRoll: Bool = true, excludedDims: [Int] = []) {
+                outputDims: [Int], weights: LossWeights, detachAndRoll: Bool = true, excludedDims: [Int] = [],
+                lmResiduals: [Int]? = nil) {
         precondition(excludedDims.allSatisfy { (0..<adapter.compiledWidth).contains($0) }, "Objective: excluded coordinate outside the compiled width")
         self.excludedDims = excludedDims
-        precondition(layers < student.config.nLayers, "Objective: \(layers + 1) aligned residuals need more than \(student.config.nLayers) blocks")
+        let residuals = lmResiduals ?? Array(0...layers)
+        precondition(residuals.count == layers + 1 && zip(residuals, residuals.dropFirst()).allSatisfy { $0 < $1 } && residuals[0] >= 0,
+                     "Objective: aligned LM residuals \(residuals) must be \(layers + 1) increasing indices")
+        precondition(residuals[layers] < student.config.nLayers, "Objective: the hook after block \(residuals[layers]) needs more than \(student.config.nLayers) blocks")
+        self.lmResiduals = residuals
         self.method = method; self.student = student; self.teacher = teacher; self.adapter = adapter
         self.layers = layers; self.outputDims = outputDims; self.weights = weights
         self.detachAndRoll = detachAndRoll && method == .injection
@@ -131,7 +139,7 @@ public final class Objective {
         if detachAndRoll && detachAndRollActive {
             out.detachAndRoll = true
             let p = try subspaceProjector(rows: adapter.rows(outputDims), r: outputDims.count, d: student.config.dModel)
-            hook = (layers, DetachAndRoll(projector: p, d: student.config.dModel))
+            hook = (hookBlock, DetachAndRoll(projector: p, d: student.config.dModel))
         }
         // The LM head runs only at the answer positions, the only rows the cross-entropy reads.
         let answerRows = task.targets.indices.filter { task.targets[$0] >= 0 }
@@ -174,7 +182,7 @@ public final class Objective {
         var cosines: [Float] = []
         var outputTerm: Float = 0
         for i in 0...layers {
-            let h = f.residual(i)                                     // [N, D]
+            let h = f.residual(lmResiduals[i])                        // [N, D]
             adapter.forward(adapted.pointer, h, n: n)                 // [N, C]
             for (j, r) in rows.enumerated() {
                 gatherA.at(j * c).update(from: adapted.at(r * c), count: c)
@@ -192,11 +200,11 @@ public final class Objective {
             }
             if residualGrads[i].count < n * d { residualGrads[i] = FloatBuffer(count: n * d) }
             adapter.backward(dx: residualGrads[i].pointer, dy: dAdapted.pointer, x: h, n: n)
-            grads[i] = UnsafePointer(residualGrads[i].pointer)
+            grads[lmResiduals[i]] = UnsafePointer(residualGrads[i].pointer)
         }
         if weights.outputEmphasis > 0 && weights.outputEmphasisAt == .hooked {
             // gatherC still holds the compiled residual k at the aligned rows.
-            let k1 = layers + 1, h = f.residual(k1)                   // [N, D], after the hook
+            let k1 = layers + 1, h = f.residual(hookBlock + 1)        // [N, D], after the hook (buffer k1)
             adapter.forward(adapted.pointer, h, n: n)
             for (j, r) in rows.enumerated() { gatherA.at(j * c).update(from: adapted.at(r * c), count: c) }
             dAdapted.zero()
@@ -204,7 +212,7 @@ public final class Objective {
             while residualGrads.count <= k1 { residualGrads.append(FloatBuffer(count: 0)) }
             if residualGrads[k1].count < n * d { residualGrads[k1] = FloatBuffer(count: n * d) }
             adapter.backward(dx: residualGrads[k1].pointer, dy: dAdapted.pointer, x: h, n: n)
-            grads[k1] = UnsafePointer(residualGrads[k1].pointer)
+            grads[hookBlock + 1] = UnsafePointer(residualGrads[k1].pointer)
         }
         return (cosines, outputTerm)
     }

@@ -37,6 +37,14 @@ public struct DistillSettings: Sendable, Codable, Equatable {
     /// both vectors of every layer's cosine. For variables a Llama-family LM has no direct means to
     /// hold, e.g. `indices` (tracr embeds absolute positions; rotary models add none). Empty: the paper.
     public var excludedVariables: [String] = []
+    /// Compiled residual i is aligned with LM residual round(i·S) (1: residual i, the paper). S > 1
+    /// spreads the program over the LM's depth: more blocks per compiled layer, the hook higher up.
+    public var layerStride: Double = 1
+
+    /// The LM residual aligned with each compiled residual 0...k (strictly increasing for S ≥ 1).
+    public func alignedResiduals(compiledLayers k: Int) -> [Int] {
+        (0...k).map { Int((Double($0) * layerStride).rounded()) }
+    }
 
     /// Learning-rate factor of the update that ends step `step` (0-based).
     public func learningRateFactor(step: Int) -> Float {
@@ -84,6 +92,7 @@ public struct DistillSettings: Sendable, Codable, Equatable {
         if adapterInit == .leastSquares && adapterInitExamples < 1 { p.append("adapter-init examples \(adapterInitExamples) < 1") }
         if detachAndRollFrom < 0 { p.append("detach-and-roll start step \(detachAndRollFrom) < 0") }
         if warmupSteps < 0 { p.append("warm-up steps \(warmupSteps) < 0") }
+        if !(layerStride >= 1) || !layerStride.isFinite { p.append("layer stride \(layerStride) must be finite and ≥ 1") }
         if !(loss.outputEmphasis >= 0) || !loss.outputEmphasis.isFinite { p.append("output emphasis \(loss.outputEmphasis) must be finite and ≥ 0") }
         if !p.isEmpty { throw InjectionError("distill settings: " + p.joined(separator: "; ")) }
     }

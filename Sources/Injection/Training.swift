@@ -254,7 +254,7 @@ public final class Trainer {
         let o = objective, d = o.student.config.dModel
         let p = try subspaceProjector(rows: o.adapter.rows(o.outputDims), r: o.outputDims.count, d: d)
         return try exactMatchAccuracy(o.student, data.validation, pad: data.pad, batch: settings.taskBatch,
-                                      hook: (o.layers, DetachAndRoll(projector: p, d: d)))
+                                      hook: (o.hookBlock, DetachAndRoll(projector: p, d: d)))
     }
 }
 

@@ -10,6 +10,9 @@ public struct GCSummary: Sendable, Equatable {
     public var kept = 0
     public var bytesFreed = 0
     public var runsForgotten = 0
+    /// Entries and bytes under the store's tmp/ (left by a process that died), removed.
+    public var temporaryEntries = 0
+    public var temporaryBytes = 0
 }
 
 public struct VerifyReport: Sendable {
@@ -18,6 +21,9 @@ public struct VerifyReport: Sendable {
     public var corrupt: [(Digest, String)] = []
     /// Objects pipeline.lock refers to that are not in the store.
     public var missing: [(stage: String, what: String, digest: Digest)] = []
+    /// Entries and bytes under the store's tmp/ (left by a process that died), removed.
+    public var temporaryEntries = 0
+    public var temporaryBytes = 0
     public var ok: Bool { corrupt.isEmpty && missing.isEmpty }
 }
 
@@ -33,6 +39,7 @@ extension Workspace {
         }
         for e in try lock().stages.values { keep.formUnion(e.outputs.values); keepManifest(e.manifest) }
         var summary = GCSummary()
+        if !dryRun { (summary.temporaryEntries, summary.temporaryBytes) = store.clearTemporaries() }
         for key in index.allKeys() {
             guard let md = index.manifestDigest(for: key) else { continue }
             if keepRunCache { keepManifest(md) }
@@ -52,6 +59,7 @@ extension Workspace {
         let storeLock = try StoreLock(store: store, wait: waitForLock)
         defer { withExtendedLifetime(storeLock) {} }
         var report = VerifyReport()
+        (report.temporaryEntries, report.temporaryBytes) = store.clearTemporaries()
         for d in store.allObjects() {
             report.checked += 1
             do { try store.verify(d) } catch {

@@ -44,7 +44,8 @@ extension Workspace {
 
         let storeLock = try StoreLock(store: store, wait: options.waitForLock, log: log)
         defer { withExtendedLifetime(storeLock) {} }
-        store.clearTemporaries()                       // left by a runner that died; we hold the lock
+        let leftOver = store.clearTemporaries()        // left by a runner that died; we hold the lock
+        if leftOver.entries > 0 { log("removed \(describeFreed(entries: leftOver.entries, bytes: leftOver.bytes)) that a runner which died left in \(store.tmpDir)") }
         let control = RunControl()
         let signals = control.installSignalHandlers()
         defer { signals.forEach { $0.cancel() }; signal(SIGINT, SIG_DFL); signal(SIGTERM, SIG_DFL) }

@@ -1,5 +1,6 @@
 // `pipeline archive`, `restore`, `diff`, `gc`, `verify`.
 import ArgumentParser
+import Artifacts
 import Foundation
 import Pipeline
 
@@ -61,6 +62,7 @@ struct Gc: ParsableCommand {
         try reporting {
             let s = try root.workspace().gc(keepRunCache: !dropRunCache, dryRun: dryRun)
             say("\(dryRun ? "would remove" : "removed") \(s.removed) objects (\(s.bytesFreed / 1024) KiB), kept \(s.kept), forgot \(s.runsForgotten) cached runs")
+            if s.temporaryEntries > 0 { say("removed \(describeFreed(entries: s.temporaryEntries, bytes: s.temporaryBytes)) left in the store's tmp/ by a process that died") }
             return 0
         }
     }
@@ -73,6 +75,7 @@ struct Verify: ParsableCommand {
     func run() throws {
         try reporting {
             let r = try root.workspace().verify(log: say)
+            if r.temporaryEntries > 0 { say("removed \(describeFreed(entries: r.temporaryEntries, bytes: r.temporaryBytes)) left in the store's tmp/ by a process that died") }
             for m in r.missing { say("MISSING \(m.stage) \(m.what) \(m.digest.hex) (rerun `pipeline run \(m.stage)` or restore an archive)") }
             say("checked \(r.checked) objects: \(r.corrupt.count) corrupt, \(r.missing.count) referenced by pipeline.lock but missing")
             return r.ok ? 0 : 1

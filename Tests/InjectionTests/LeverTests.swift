@@ -6,6 +6,7 @@ import Testing
 import Compiler
 import Engine
 import LM
+import SafeTensors
 import Tensor
 @testable import Injection
 
@@ -145,11 +146,19 @@ import Tensor
         for e in excluded { #expect(weightGrad[(e * d)..<((e + 1) * d)].allSatisfy { $0 == 0 }, "adapter row \(e) has a gradient") }
         #expect(weightGrad.contains { $0 != 0 })
 
+        let byHand = try handCosines(o, batch, excluded: excluded)
+        for i in 0...o.layers { #expect(abs(Double(reported[i]) - byHand[i]) < 1e-4, "layer \(i): reported \(reported[i]), by hand \(byHand[i])") }
+    }
+
+    /// Mean cosine per aligned layer computed by hand: the adapter on LM residual lmResiduals[i]
+    /// against compiled residual i, over aligned positions, without the excluded coordinates.
+    func handCosines(_ o: Objective, _ batch: TaskBatch, excluded: [Int] = []) throws -> [Double] {
+        let c = o.adapter.compiledWidth
         let f = try o.student.forward(batch.tokens, batch: batch.b, seq: batch.t)
         let n = batch.b * batch.t, keep = (0..<c).filter { !excluded.contains($0) }
         var y = [Float](repeating: 0, count: n * c)
-        for i in 0...o.layers {
-            o.adapter.forward(&y, f.residual(i), n: n)
+        return (0...o.layers).map { i in
+            o.adapter.forward(&y, f.residual(o.lmResiduals[i]), n: n)
             var sum = 0.0, rows = 0
             for r in 0..<n where batch.aligned[r] {
                 let a = keep.map { Double(y[r * c + $0]) }, b = keep.map { Double(batch.compiled[i][r * c + $0]) }
@@ -157,8 +166,40 @@ import Tensor
                 let norms = (a.map { $0 * $0 }.reduce(0, +).squareRoot(), b.map { $0 * $0 }.reduce(0, +).squareRoot())
                 sum += dot / (max(norms.0, 1e-8) * max(norms.1, 1e-8)); rows += 1
             }
-            #expect(abs(Double(reported[i]) - sum / Double(rows)) < 1e-4, "layer \(i): reported \(reported[i]), by hand \(sum / Double(rows))")
+            return sum / Double(rows)
         }
+    }
+
+    /// --layer-stride S: compiled residual i ↔ LM residual round(i·S); the cosines are read there, the
+    /// hook sits after the last one, and the adapter file carries the residuals (and only then).
+    @Test func layerStrideAlignsSpreadResiduals() throws {
+        var s = TinyTask.settings(steps: 2)
+        s.layerStride = 1.5
+        #expect(s.alignedResiduals(compiledLayers: 4) == [0, 2, 3, 5, 6])
+        s.layerStride = 2
+        let t = try TinyTask.trainer(.injection, steps: 2, settings: s, lmBlocks: 5)
+        let o = t.objective
+        #expect(o.lmResiduals == (0...o.layers).map { 2 * $0 } && o.hookBlock == 2 * o.layers)
+        let batch = try t.teacherModel!.batch(Array(TinyTask.records()[0..<9]), pad: TinyTask.pad, withTargets: true)
+        t.optimizer.zeroGrad()
+        var noRoll = s
+        noRoll.detachAndRoll = false
+        let plain = try TinyTask.trainer(.injection, steps: 2, settings: noRoll, lmBlocks: 5)
+        plain.optimizer.zeroGrad()
+        let reported = try plain.objective.step(task: batch, text: nil, textRows: 0, textLength: 0).cosine
+        let byHand = try handCosines(plain.objective, batch)
+        for i in 0...o.layers { #expect(abs(Double(reported[i]) - byHand[i]) < 1e-4, "layer \(i): reported \(reported[i]), by hand \(byHand[i])") }
+        let r = try t.run()
+        #expect(r.stepsDone == 2 && r.log.allSatisfy { $0["detach_and_roll"] == .bool(true) })
+
+        let info = AdapterInfo(layers: o.layers, outputDims: o.outputDims, residuals: o.lmResiduals)
+        let back = try AdapterFile.decode(try AdapterFile.encode(o.adapter, info: info), source: "a.safetensors").info
+        #expect(back.residuals == o.lmResiduals && back.hookBlock == 2 * o.layers)
+        let identity = AdapterInfo(layers: o.layers, outputDims: o.outputDims)
+        let bytes = try AdapterFile.encode(o.adapter, info: identity)
+        #expect(try SafeTensorsBundle(bytes: bytes).metadata["residuals"] == nil)
+        s.layerStride = 0.5
+        #expect { try s.validate() } throws: { "\($0)".contains("layer stride 0.5") }
     }
 
     @Test func badLeverValuesAreRefusedTogether() {

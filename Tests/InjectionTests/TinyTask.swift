@@ -47,14 +47,16 @@ enum TinyTask {
     }
 
     static func trainer(_ method: Method, steps: Int, checkpointDir: String? = nil, settings s: DistillSettings? = nil,
-                        excludedDims: [Int] = []) throws -> Trainer {
+                        excludedDims: [Int] = [], lmBlocks: Int = 3) throws -> Trainer {
         let model = try compiled()
+        var config = config
+        config.nLayers = lmBlocks
         let student = try TransformerLM(randomlyInitialized: config, seed: 3)
         let adapter = Adapter(lmWidth: config.dModel, compiledWidth: model.width, seed: 5)
         let s = s ?? settings(steps: steps)
         let objective = Objective(method: method, student: student, teacher: student.copy(), adapter: adapter,
                                   layers: model.layers.count, outputDims: model.output.dims, weights: s.loss, detachAndRoll: s.detachAndRoll,
-                                  excludedDims: excludedDims)
+                                  excludedDims: excludedDims, lmResiduals: s.alignedResiduals(compiledLayers: model.layers.count))
         let data = TrainingData(train: records(), validation: Array(records().prefix(18)), textRows: textRows(16), pad: pad)
         let t = try Trainer(settings: s, objective: objective, compiled: CompiledTeacher(model), data: data,
                             checkpointDir: checkpointDir, runID: "tiny-\(method.rawValue)")

@@ -1,5 +1,6 @@
 // verify finds a flipped byte and names the object and its stage (and so do readers); the next
 // run rebuilds the object; gc removes only what nothing refers to.
+import Artifacts
 import Foundation
 import Testing
 @testable import Pipeline
@@ -45,5 +46,29 @@ import Testing
         #expect(dropped.runsForgotten == 3 && dropped.removed > 0)
         #expect(ws.store.allObjects().count == before - 1 - dropped.removed)
         #expect(try repo.workspace().status(profile: "default").allSatisfy { $0.state == .fresh })
+    }
+
+    /// What a killed runner leaves in tmp/ is removed by gc and by verify, which say how much
+    /// (issue 16, defect 10); a dry-run gc leaves it.
+    @Test func gcAndVerifyClearTheTemporariesOfADeadProcess() throws {
+        let repo = try TestRepo("gc-tmp")
+        defer { repo.remove() }
+        try repo.run()
+        let ws = try repo.workspace()
+        func litter() throws {
+            try Data(repeating: 7, count: 3000).write(to: URL(fileURLWithPath: ws.store.tmpDir + "/object-1-2.zst"))
+            try FileManager.default.createDirectory(atPath: ws.store.tmpDir + "/stage-9-9/in", withIntermediateDirectories: true)
+            try Data(repeating: 1, count: 500).write(to: URL(fileURLWithPath: ws.store.tmpDir + "/stage-9-9/in/x"))
+        }
+        try litter()
+        #expect(try ws.gc(dryRun: true).temporaryEntries == 0)
+        let g = try ws.gc()
+        #expect(g.temporaryEntries == 2 && g.temporaryBytes == 3500)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: ws.store.tmpDir).isEmpty)
+        try litter()
+        let v = try ws.verify()
+        #expect(v.ok && v.temporaryEntries == 2 && v.temporaryBytes == 3500)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: ws.store.tmpDir).isEmpty)
+        #expect(describeFreed(entries: 2, bytes: 542_100_000) == "2 temporary entries (542.1 MB)")
     }
 }
