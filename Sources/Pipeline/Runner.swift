@@ -46,7 +46,7 @@ extension Workspace {
         defer { withExtendedLifetime(storeLock) {} }
         let leftOver = store.clearTemporaries()        // left by a runner that died; we hold the lock
         if leftOver.entries > 0 { log("removed \(describeFreed(entries: leftOver.entries, bytes: leftOver.bytes)) that a runner which died left in \(store.tmpDir)") }
-        let control = RunControl()
+        let control = RunControl(log: log)
         let signals = control.installSignalHandlers()
         defer { signals.forEach { $0.cancel() }; signal(SIGINT, SIG_DFL); signal(SIGTERM, SIG_DFL) }
 
@@ -213,6 +213,15 @@ final class RunControl: @unchecked Sendable {
     var completed: [(String, Result<LockEntry?, Error>)] = []
     var children: [String: ChildProcess] = [:]
     var cancelSignal: Int32? = nil
+    /// Says what the runner does after a signal (forwarding, waiting, killing).
+    let log: (String) -> Void
+    /// Seconds a stage has, after the forwarded signal, to stop cleanly (distill writes a
+    /// checkpoint of ≈1.6 GB for the default model) before it is killed.
+    let graceSeconds: Double
+
+    init(log: @escaping (String) -> Void = { _ in }, graceSeconds: Double = 120) {
+        self.log = log; self.graceSeconds = graceSeconds
+    }
 
     var isCancelled: Bool { condition.lock(); defer { condition.unlock() }; return cancelSignal != nil }
 
@@ -226,20 +235,30 @@ final class RunControl: @unchecked Sendable {
         }
     }
 
-    /// Seconds a stage has, after the forwarded signal, to stop cleanly (distill writes a
-    /// checkpoint of ≈1.6 GB for the default model) before it is killed.
-    static let stopGraceSeconds = 120.0
-
-    /// Forwards `sig` to every running stage; stages still running after `stopGraceSeconds` are killed.
+    /// First signal: forwards `sig` to every running stage, says so, and kills the ones still
+    /// running after `graceSeconds`. A second signal kills them at once.
     func cancel(_ sig: Int32) {
         condition.lock()
-        if cancelSignal == nil { cancelSignal = sig }
-        let running = Array(children.values)
+        let first = cancelSignal == nil
+        if first { cancelSignal = sig }
+        let running = children.sorted { $0.key < $1.key }
         condition.unlock()
-        for c in running { c.signal(sig) }
-        DispatchQueue.global().asyncAfter(deadline: .now() + Self.stopGraceSeconds) { [self] in
-            condition.lock(); let left = Array(children.values); condition.unlock()
-            for c in left { c.signal(SIGKILL) }
+        let name = signalName(sig), names = running.map(\.key).joined(separator: ", ")
+        guard first else {
+            if !running.isEmpty {
+                log("\(name) again: killing \(names) now")
+                for (_, c) in running { c.signal(SIGKILL) }
+            }
+            return
+        }
+        for (_, c) in running { c.signal(sig) }
+        if !running.isEmpty {
+            log("\(name): forwarded to \(names); waiting up to \(Int(graceSeconds)) s for \(running.count == 1 ? "it" : "them") to stop cleanly (distill writes its checkpoint), then killing; \(name) again kills now")
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + graceSeconds) { [self] in
+            condition.lock(); let left = children.sorted { $0.key < $1.key }; condition.unlock()
+            if !left.isEmpty { log("still running \(Int(graceSeconds)) s after \(name): killing \(left.map(\.key).joined(separator: ", "))") }
+            for (_, c) in left { c.signal(SIGKILL) }
         }
     }
 
@@ -261,5 +280,15 @@ final class RunControl: @unchecked Sendable {
         condition.lock(); defer { condition.unlock() }
         while completed.isEmpty { condition.wait() }
         return completed.removeFirst()
+    }
+}
+
+/// "SIGINT (Ctrl-C)", "SIGTERM", or "signal N".
+func signalName(_ sig: Int32) -> String {
+    switch sig {
+    case SIGINT: "SIGINT (Ctrl-C)"
+    case SIGTERM: "SIGTERM"
+    case SIGKILL: "SIGKILL"
+    default: "signal \(sig)"
     }
 }

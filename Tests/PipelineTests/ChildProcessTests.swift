@@ -60,6 +60,32 @@ import Testing
         #expect(try repo.lock().stages.count == 3)
     }
 
+    /// A stage that ignores Ctrl-C: the runner says it forwarded the signal and what it waits for,
+    /// and a second Ctrl-C kills the stage at once (issue 16, defect 9).
+    @Test func aSecondInterruptKillsAStageThatIgnoresTheFirst() throws {
+        let repo = try TestRepo("stubborn")
+        defer { repo.remove() }
+        try repo.write("tools/mod.sh", """
+            #!/bin/sh
+            trap '' INT
+            echo started
+            while [ ! -f "$GRAFT_ROOT/release" ]; do sleep 0.05; done
+            awk -v m="$3" '{ print $1 % m }' "$1" > "$2"
+            """, executable: true)
+        let runner = try Spawned(pipelineBinary(), ["run"], cwd: repo.root)
+        #expect(eventually { runner.output.contains("mod/a | started") })
+        kill(runner.process.processIdentifier, SIGINT)
+        #expect(eventually { runner.output.contains("SIGINT (Ctrl-C): forwarded to mod/a; waiting up to 120 s") }, "\(runner.output)")
+        let began = Date()
+        kill(runner.process.processIdentifier, SIGINT)
+        let code = runner.wait(seconds: 30)
+        #expect(Date().timeIntervalSince(began) < 20, "the second interrupt did not kill the stage at once")
+        #expect(code == 130, "\(runner.output)")
+        #expect(runner.output.contains("SIGINT (Ctrl-C) again: killing mod/a now"), "\(runner.output)")
+        #expect(try repo.lock().stages["mod/a"] == nil)
+        #expect(repo.tmpEntries().isEmpty)
+    }
+
     @Test func secondRunnerWaitsOrExits() throws {
         let repo = try slowRepo()
         defer { repo.remove() }
