@@ -27,9 +27,22 @@ def main():
     rows, steps = [], set()
     for name in sorted(os.listdir(root)):
         path = os.path.join(root, name, "summary.json")
-        if not os.path.isfile(path):
+        partial = os.path.join(root, name, "curve.json")
+        if os.path.isfile(path):
+            s = json.load(open(path))
+        elif os.path.isfile(partial):
+            # A run stopped before its end: the curve comes from its last checkpoint (curve.json,
+            # pairs [step, accuracy]); cosines from the log's last 10 steps; no timing.
+            c = json.load(open(partial))
+            log = [json.loads(l) for l in open(os.path.join(root, name, "log.jsonl"))]
+            tail = [l["cos"] for l in log[-10:] if "cos" in l]
+            s = {"validation_accuracy_curve": [{"step": a, "accuracy": b} for a, b in c["validation_accuracy_curve"]],
+                 "validation_accuracy_rolled_curve": [{"step": a, "accuracy": b} for a, b in c.get("validation_accuracy_rolled_curve", [])],
+                 "cosine_per_layer": [sum(x) / len(tail) for x in zip(*tail)] if tail else None,
+                 "seconds_per_step": None, "examples": {"validation": c["validation_examples"]},
+                 "stopped_after": c["interrupted_after_step"]}
+        else:
             continue
-        s = json.load(open(path))
         curve = {p["step"]: p["accuracy"] for p in s["validation_accuracy_curve"]}
         steps |= set(curve)
         flags = open(os.path.join(root, name, "flags.txt")).read().strip() if os.path.exists(os.path.join(root, name, "flags.txt")) else ""
@@ -40,6 +53,8 @@ def main():
         log = [json.loads(l) for l in open(os.path.join(root, name, "log.jsonl"))]
         hooked = [l["answer_accuracy"] for l in log if l.get("detach_and_roll")][-20:]
         under = sum(hooked) / len(hooked) if hooked else None
+        if "stopped_after" in s:
+            name += f" (stopped after step {s['stopped_after']})"
         rows.append((name, flags, curve, reached, cos, s["seconds_per_step"], s["examples"]["validation"], s.get("adapter_init"), rolled, under))
     steps = sorted(steps)
     machine = os.path.join(root, "machine.txt")
@@ -58,7 +73,8 @@ def main():
         accs = " | ".join(f"{100 * curve[s]:.0f}" if s in curve else "" for s in steps)
         cs = " ".join(f"{c:.2f}" for c in cos) if cos else "–"
         u = f"{100 * under:.0f} %" if under is not None else "–"
-        print(f"| {name} | `{flags}` | {accs} | {reached if reached is not None else '–'} | {u} | {cs} | {sps:.2f} |")
+        t = f"{sps:.2f}" if sps is not None else "–"
+        print(f"| {name} | `{flags}` | {accs} | {reached if reached is not None else '–'} | {u} | {cs} | {t} |")
         if rolled:
             r = " | ".join(f"{100 * rolled[s]:.0f}" if s in rolled else "" for s in steps)
             rr = first_reached(rolled, target)

@@ -123,8 +123,8 @@ public final class Trainer {
         for line in log { logBytes += try CanonicalJSON.encode(line); logBytes.append(10) }
         try writeFileAtomically(logPath, bytes: logBytes)
         let curveText = curve.map { "\($0.step):\($0.accuracy)" }.joined(separator: ",")
-        try writeFileAtomically(path, bytes: try TrainingState.encode(optimizer, metadata: [
-            "run": runID, "steps_done": String(step), "log_lines": String(log.count), "curve": curveText]))
+        try TrainingState.write(optimizer, metadata: [
+            "run": runID, "steps_done": String(step), "log_lines": String(log.count), "curve": curveText], to: path)
     }
 
     /// Restores the last checkpoint of this run, if any: (step, log, curve).
@@ -151,7 +151,23 @@ public final class Trainer {
 
     // MARK: - The loop
 
+    /// Removes the temporary files of an atomic write that a killed run left in the checkpoint
+    /// folder (a checkpoint is never partial, but its ≈ 1.6 GB temporary would stay); returns the bytes freed.
+    @discardableResult
+    func removeStaleTemporaries() -> Int {
+        guard let dir = checkpointDir else { return 0 }
+        var freed = 0
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where name.hasPrefix(".tmp-") {
+            let path = dir + "/" + name
+            freed += ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+            try? FileManager.default.removeItem(atPath: path)
+        }
+        if freed > 0 && progress { print("distill: removed \(freed / 1_000_000) MB of temporary files a killed run left in \(dir)") }
+        return freed
+    }
+
     public func run() throws -> TrainingResult {
+        removeStaleTemporaries()
         var log: [JSONValue] = [], curve: [(step: Int, accuracy: Double)] = []
         var start = 0
         if let (s, l, c) = try resume() {

@@ -132,21 +132,57 @@ public struct SafeTensorsBundle: Sendable {
     }
 }
 
-/// Builds a canonical safetensors file.
+/// Builds a canonical safetensors file. A tensor's bytes are either copied in (`add(…bytes:)`,
+/// `add(…floats:)`) or borrowed from memory the caller keeps valid and unchanged until the
+/// last `encode` returns (`add(…borrowingFloats:)`): a checkpoint of a 135M-parameter model
+/// then streams to disk without a second in-memory copy.
 public struct SafeTensorsWriter {
-    private var entries: [String: (DType, [Int], [UInt8])] = [:]
+    private enum Payload {
+        case owned([UInt8])
+        case borrowed(UnsafeRawBufferPointer)
+        var count: Int { switch self { case .owned(let b): b.count; case .borrowed(let p): p.count } }
+        func write(_ sink: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+            switch self {
+            case .owned(let b): try b.withUnsafeBytes { try sink($0) }
+            case .borrowed(let p):
+                // 64 MiB pieces keep each write (and a sink that hashes or compresses) bounded.
+                var at = 0
+                while at < p.count {
+                    let n = Swift.min(1 << 26, p.count - at)
+                    try sink(UnsafeRawBufferPointer(rebasing: p[at..<(at + n)]))
+                    at += n
+                }
+            }
+        }
+    }
+    private var entries: [String: (DType, [Int], Payload)] = [:]
     public var metadata: [String: String] = [:]
 
     public init(metadata: [String: String] = [:]) { self.metadata = metadata }
 
     public mutating func add(_ name: String, dtype: DType, shape: [Int], bytes: [UInt8]) throws {
+        try check(name, dtype, shape, bytes.count)
+        entries[name] = (dtype, shape, .owned(bytes))
+    }
+
+    /// Adds F32 values without copying them: `values` must stay valid and unchanged until the
+    /// last `encode` of this writer returns. (Little-endian hosts only, as every target of graft.)
+    public mutating func add(_ name: String, shape: [Int], borrowingFloats values: UnsafePointer<Float>, count: Int) throws {
+        #if _endian(big)
+        try add(name, shape: shape, floats: Array(UnsafeBufferPointer(start: values, count: count)))
+        #else
+        try check(name, .f32, shape, count * 4)
+        entries[name] = (.f32, shape, .borrowed(UnsafeRawBufferPointer(start: values, count: count * 4)))
+        #endif
+    }
+
+    private func check(_ name: String, _ dtype: DType, _ shape: [Int], _ byteCount: Int) throws {
         guard name != "__metadata__", entries[name] == nil else {
             throw SafeTensorsError("safetensors: tensor name '\(name)' used twice or reserved")
         }
-        guard shape.allSatisfy({ $0 >= 0 }), let expected = checkedByteCount(shape, dtype), expected == bytes.count else {
-            throw SafeTensorsError("safetensors: tensor '\(name)' of shape \(shape) \(dtype.rawValue) does not hold \(bytes.count) bytes")
+        guard shape.allSatisfy({ $0 >= 0 }), let expected = checkedByteCount(shape, dtype), expected == byteCount else {
+            throw SafeTensorsError("safetensors: tensor '\(name)' of shape \(shape) \(dtype.rawValue) does not hold \(byteCount) bytes")
         }
-        entries[name] = (dtype, shape, bytes)
     }
 
     public mutating func add(_ name: String, shape: [Int], floats: [Float]) throws {
@@ -198,7 +234,7 @@ public struct SafeTensorsWriter {
         for _ in 0..<8 { prefix.append(UInt8(n & 0xff)); n >>= 8 }
         prefix += header
         try prefix.withUnsafeBytes { try write($0) }
-        for name in names { try entries[name]!.2.withUnsafeBytes { try write($0) } }
+        for name in names { try entries[name]!.2.write(write) }
     }
 }
 

@@ -1,5 +1,6 @@
 // Training end to end on tiny models: a small batch is overfitted, save → load → continue gives
 // the same bytes as training straight through, two runs with one seed give identical bytes.
+import Foundation
 import Testing
 import Engine
 import LM
@@ -51,6 +52,11 @@ import Tensor
         let meta = try TrainingState.decode(bytes, into: o3)
         #expect(meta["data.position"] == "3" && o3.step == 3)
         #expect(try TrainingState.encode(o3, metadata: ["data.position": "3"]) == bytes)
+        // the streamed file holds exactly the encoded bytes
+        let path = FileManager.default.temporaryDirectory.path + "/graft-state-\(getpid()).safetensors"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try TrainingState.write(o3, metadata: ["data.position": "3"], to: path)
+        #expect(Array(try Data(contentsOf: URL(fileURLWithPath: path))) == bytes)
         for _ in 0..<3 { try step(resumed, o3, ids) }
         #expect(Tiny.bytes(resumed.params) == Tiny.bytes(straight.params))
     }

@@ -80,6 +80,24 @@ import Testing
         #expect(try ok.floats("t") == [0, 0])
     }
 
+    /// Borrowed floats give the same bytes as copied ones, whole or streamed.
+    @Test func borrowedFloatsEncodeLikeCopiedOnes() throws {
+        let values: [Float] = (0..<1000).map { Float($0) * 0.25 - 7 }
+        var copied = SafeTensorsWriter(metadata: ["k": "v"])
+        try copied.add("w", shape: [10, 100], floats: values)
+        try copied.add("b", shape: [3], floats: [1, 2, 3])
+        try values.withUnsafeBufferPointer { p in
+            var borrowed = SafeTensorsWriter(metadata: ["k": "v"])
+            try borrowed.add("w", shape: [10, 100], borrowingFloats: p.baseAddress!, count: 1000)
+            try borrowed.add("b", shape: [3], floats: [1, 2, 3])
+            #expect(borrowed.encode() == copied.encode())
+            var streamed: [UInt8] = []
+            borrowed.encode { streamed += $0 }
+            #expect(streamed == copied.encode())
+            #expect(throws: SafeTensorsError.self) { try borrowed.add("x", shape: [7], borrowingFloats: p.baseAddress!, count: 6) }
+        }
+    }
+
     @Test func writerRejectsBadEntries() throws {
         var w = SafeTensorsWriter()
         try w.add("x", shape: [2], floats: [1, 2])

@@ -19,10 +19,9 @@ public enum WeightsFile {
         meta["config"] = String(decoding: try configJSON(model.config), as: UTF8.self)
         var writer = SafeTensorsWriter(metadata: meta)
         for e in model.params.entries {
-            try writer.add(e.name, shape: e.shape,
-                           floats: Array(UnsafeBufferPointer(start: model.params.values.at(e.offset), count: e.count)))
+            try writer.add(e.name, shape: e.shape, borrowingFloats: model.params.values.at(e.offset), count: e.count)
         }
-        try writeFileAtomically(path) { write in try writer.encode(into: write) }
+        try withExtendedLifetime(model) { try writeFileAtomically(path) { write in try writer.encode(into: write) } }
     }
 
     /// Reads a weights file into a model, checking format, version, config and every tensor.

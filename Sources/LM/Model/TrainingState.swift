@@ -5,6 +5,7 @@
 import Engine
 import Foundation
 import SafeTensors
+import Support
 import Tensor
 
 public enum TrainingState {
@@ -13,19 +14,32 @@ public enum TrainingState {
 
     /// The bytes of a checkpoint of `optimizer` (canonical: equal states give equal bytes).
     public static func encode(_ optimizer: AdamW, metadata extra: [String: String] = [:]) throws -> [UInt8] {
+        try writer(optimizer, metadata: extra).encode()
+    }
+
+    /// Writes the same bytes as `encode` to `path`, atomically and streamed: the tensors go to disk
+    /// straight from the optimizer's buffers, one after another, so a checkpoint costs no memory
+    /// of its own (a kill leaves the previous file, never a partial one).
+    public static func write(_ optimizer: AdamW, metadata extra: [String: String] = [:], to path: String) throws {
+        let w = try writer(optimizer, metadata: extra)
+        try withExtendedLifetime(optimizer) { try writeFileAtomically(path) { write in try w.encode(into: write) } }
+    }
+
+    /// A writer that borrows the optimizer's buffers (valid while `optimizer` lives and is not stepped).
+    private static func writer(_ optimizer: AdamW, metadata extra: [String: String]) throws -> SafeTensorsWriter {
         var meta = extra
         meta["format"] = format; meta["version"] = version; meta["step"] = String(optimizer.step)
         var writer = SafeTensorsWriter(metadata: meta)
         for g in optimizer.groups {
             meta["group.\(g.name).lr"] = String(g.hyper.lr)
             for e in g.store.entries {
-                try writer.add("\(g.name).param.\(e.name)", shape: e.shape, floats: floats(g.store.values, e))
-                try writer.add("\(g.name).m.\(e.name)", shape: e.shape, floats: floats(g.m, e))
-                try writer.add("\(g.name).v.\(e.name)", shape: e.shape, floats: floats(g.v, e))
+                for (kind, buffer) in [("param", g.store.values), ("m", g.m), ("v", g.v)] {
+                    try writer.add("\(g.name).\(kind).\(e.name)", shape: e.shape, borrowingFloats: buffer.at(e.offset), count: e.count)
+                }
             }
         }
         writer.metadata = meta
-        return writer.encode()
+        return writer
     }
 
     /// Restores `optimizer` (its groups' parameters, moments and step) from checkpoint bytes; the
@@ -64,7 +78,4 @@ public enum TrainingState {
         return bundle.metadata
     }
 
-    private static func floats(_ b: FloatBuffer, _ e: ParameterEntry) -> [Float] {
-        Array(UnsafeBufferPointer(start: b.at(e.offset), count: e.count))
-    }
 }
