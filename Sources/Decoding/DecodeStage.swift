@@ -81,18 +81,24 @@ public func runDecode(_ o: DecodeOptions, log: (String) -> Void = { _ in }) thro
     guard (0...full.config.nLayers).contains(o.layer ?? k) else {
         throw DecodeError("--layer \(o.layer ?? k): the LM has residuals 0...\(full.config.nLayers)")
     }
-    // Only residuals 0...max(k, layer) are read: the blocks above them are never run.
-    let lm = try truncatedModel(full, blocks: max(k, o.layer ?? k))
+    // The LM residual of each compiled layer: the adapter's (distill --layer-stride spreads them), else i ↔ i.
+    let adapterFile = try o.adapter.map { try AdapterFile.read($0) }
+    // (An adapter for another number of layers is refused below, with both shapes.)
+    let aligned = adapterFile.map { $0.info.layers == k ? $0.info.residuals : Array(0...k) } ?? Array(0...k)
+    let top = aligned[k]
+    guard top <= full.config.nLayers else {
+        throw DecodeError("\(o.adapter ?? ""): the adapter aligns compiled residual \(k) with LM residual \(top); the LM has residuals 0...\(full.config.nLayers)")
+    }
+    let layer = o.layer ?? top
+    // Only residuals 0...max(top, layer) are read: the blocks above them are never run.
+    let lm = try truncatedModel(full, blocks: max(top, layer))
     lap("load")
 
     // The adapter: the distill stage's, or a least-squares fit from this model's own residuals.
     let map: AffineMap
     var scored = DecodeSummary.Scored(examples: 0, positions: 0)
-    if let path = o.adapter {
-        let (adapter, info) = try AdapterFile.read(path)
-        guard info.residuals == Array(0...info.layers) else {
-            throw DecodeError("\(path): the adapter aligns compiled residuals with LM residuals \(info.residuals) (distill --layer-stride); decode reads residual i for compiled layer i and does not follow a stride yet")
-        }
+    if let path = o.adapter, let file = adapterFile {
+        let (adapter, info) = file
         guard info.layers == k, adapter.compiledWidth == compiled.width, adapter.lmWidth == lm.config.dModel else {
             throw DecodeError("\(path): the adapter maps \(adapter.lmWidth) → \(adapter.compiledWidth) over layers 0...\(info.layers); this LM and \(o.compiled) need \(lm.config.dModel) → \(compiled.width) over 0...\(k)")
         }
@@ -108,8 +114,9 @@ public func runDecode(_ o: DecodeOptions, log: (String) -> Void = { _ in }) thro
         log("fitted a least-squares adapter on \(rows.count) training examples (\(fit.rows) rows; \(tooLong) rows longer than max_seq_len \(compiled.maxSeqLen) left out)")
         lap("fit_adapter")
     }
-    let layer = o.layer ?? k
-    if layer > k { log("note: residual \(layer) is beyond the aligned layers 0...\(k); the adapter was not trained there") }
+    if layer > top { log("note: residual \(layer) is beyond the aligned residuals \(aligned); the adapter was not trained there") }
+    // The compiled layer whose values the example tables show: the last one aligned at or below `layer`.
+    let truthLayer = aligned.lastIndex { $0 <= layer } ?? 0
 
     // The decoded inputs: given prompts, then rows from the test file.
     var inputs: [(prompt: String, example: AlignedExample)] = []
@@ -130,7 +137,6 @@ public func runDecode(_ o: DecodeOptions, log: (String) -> Void = { _ in }) thro
         let e = input.example, t = e.lmTokens.count
         let raw = try lmResiduals(lm, tokens: e.lmTokens, layers: layer...layer)[0]
         let adapted = try map.apply(raw, rows: t)
-        let truthLayer = min(layer, k)
         let truth = try decoder.truth(try compiledResiduals(runner, input: e.compiledInput, layers: truthLayer)[truthLayer],
                                       positions: e.lmToCompiled).map { $0.map { $0 ?? "" } }
         let decoded = DecodedExample(prompt: input.prompt, tokens: e.lmTokens.map { tokenizer.decode($0) }, layer: layer,
@@ -148,19 +154,20 @@ public func runDecode(_ o: DecodeOptions, log: (String) -> Void = { _ in }) thro
         let (rows, tooLong) = try alignedExamples(test, limit: o.examples, model: compiled)
         scored.too_long = tooLong
         let tally = try scoreDecoding(rows, layers: k, decoder: decoder, runner: runner, map: map) {
-            try lmResiduals(lm, tokens: $0.lmTokens, layers: 0...k)
+            try lmResiduals(lm, tokens: $0.lmTokens, at: aligned)
         }
         accuracy = .value(tally.fractions)
         (scored.examples, scored.positions) = (rows.count, tally.positions)
-        log("scored \(rows.count) held-out examples (\(tally.positions) positions) at layers 0...\(k); \(tooLong) rows longer than max_seq_len \(compiled.maxSeqLen) left out")
+        log("scored \(rows.count) held-out examples (\(tally.positions) positions) at layers 0...\(k) (LM residuals \(aligned == Array(0...k) ? "the same" : "\(aligned)")); \(tooLong) rows longer than max_seq_len \(compiled.maxSeqLen) left out")
         lap("accuracy")
         if let baseline = o.baselineWeights {
             guard let train = o.train else { throw DecodeError("--baseline-weights needs --train (the least-squares fit's examples)") }
-            let base = try truncatedModel(try loadRunnableModel(o.model, weights: baseline, root: o.root).model, blocks: k)
+            let base = try truncatedModel(try loadRunnableModel(o.model, weights: baseline, root: o.root).model, blocks: top)
             let (fitRows, fitTooLong) = try alignedExamples(train, limit: o.fitExamples, model: compiled)
-            let fit = try fitControlAdapter(fitRows, lm: base, runner: runner, layers: k, ridge: o.ridge)
+            // The control reads the same LM residuals as the injected model's adapter.
+            let fit = try fitControlAdapter(fitRows, lm: base, runner: runner, layers: k, ridge: o.ridge, lmResidualsOf: aligned)
             let controlTally = try scoreDecoding(rows, layers: k, decoder: decoder, runner: runner, map: fit.map) {
-                try lmResiduals(base, tokens: $0.lmTokens, layers: 0...k)
+                try lmResiduals(base, tokens: $0.lmTokens, at: aligned)
             }
             control = .value(controlTally.fractions)
             (scored.fit_examples, scored.fit_rows, scored.ridge, scored.fit_too_long) = (fitRows.count, fit.rows, o.ridge, fitTooLong)

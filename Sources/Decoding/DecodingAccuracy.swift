@@ -89,11 +89,12 @@ public func scoreDecoding(_ examples: [AlignedExample], layers k: Int, decoder: 
 /// residuals 0...k at the aligned positions, all layers pooled (one map shared by every layer,
 /// as the injected adapter is).
 public func fitControlAdapter(_ examples: [AlignedExample], lm: TransformerLM, runner: ModelRunner, layers k: Int,
-                              ridge: Double) throws -> (map: AffineMap, rows: Int) {
+                              ridge: Double, lmResidualsOf aligned: [Int]? = nil) throws -> (map: AffineMap, rows: Int) {
+    let aligned = aligned ?? Array(0...k)
     let d = lm.config.dModel, c = runner.model.width
     var eq = NormalEquations(inputWidth: d, outputWidth: c)
     for e in examples {
-        let x = try lmResiduals(lm, tokens: e.lmTokens, layers: 0...k)
+        let x = try lmResiduals(lm, tokens: e.lmTokens, at: aligned)
         let compiled = try compiledResiduals(runner, input: e.compiledInput, layers: k)
         let t = e.lmTokens.count
         var xs: [Float] = [], ys: [Float] = []

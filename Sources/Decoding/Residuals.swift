@@ -11,9 +11,14 @@ import Tensor
 
 /// Copies of residuals `layers` ([T, D] each) of `model` on `tokens` (no LM head is computed).
 public func lmResiduals(_ model: TransformerLM, tokens: [Int], layers: ClosedRange<Int>) throws -> [[Float]] {
+    try lmResiduals(model, tokens: tokens, at: Array(layers))
+}
+
+/// The same for a list of residual indices (an adapter trained with distill's --layer-stride).
+public func lmResiduals(_ model: TransformerLM, tokens: [Int], at layers: [Int]) throws -> [[Float]] {
     guard !tokens.isEmpty else { throw DecodeError("decode: an input has no LM tokens") }
-    guard layers.lowerBound >= 0, layers.upperBound <= model.config.nLayers else {
-        throw DecodeError("decode: residual \(layers.upperBound) asked for, the LM has residuals 0...\(model.config.nLayers)")
+    if let bad = layers.first(where: { !(0...model.config.nLayers).contains($0) }) {
+        throw DecodeError("decode: residual \(bad) asked for, the LM has residuals 0...\(model.config.nLayers)")
     }
     let out = try model.forward(tokens.map(Int32.init), batch: 1, seq: tokens.count,
                                 options: ForwardOptions(training: false, computeLogits: false))

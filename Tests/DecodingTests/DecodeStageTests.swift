@@ -79,6 +79,26 @@ import Decoding
         #expect(try Data(contentsOf: URL(fileURLWithPath: o.outFigures)) == (try Data(contentsOf: URL(fileURLWithPath: temporaryPath("tiny-b.tar")))))
     }
 
+    /// An adapter trained with distill's --layer-stride: decode reads the LM residuals it names for
+    /// the injected model and for the control, and the examples at the last of them.
+    @Test func stridedAdapterReadsItsResiduals() throws {
+        let f = try Self.fixture.get()
+        let k = tinyCompiled.layers.count
+        let residuals = (0...k).map { 2 * $0 }
+        try #require(residuals.last! <= 4, "the tiny LM has 4 blocks")
+        let strided = temporaryPath("strided-adapter.safetensors")
+        try AdapterFile.write(Adapter(lmWidth: 16, compiledWidth: tinyCompiled.width, seed: 5),
+                              info: AdapterInfo(layers: k, outputDims: tinyCompiled.output.dims, residuals: residuals), to: strided)
+        var o = options(f, out: "tiny-strided")
+        o.adapter = strided
+        var lines: [String] = []
+        let s = try runDecode(o) { lines.append($0) }
+        #expect(s.examples.allSatisfy { $0.layer == 2 * k })
+        #expect(lines.contains { $0.contains("LM residuals \(residuals)") }, "\(lines)")
+        let plain = try runDecode(options(f, out: "tiny-unstrided"))
+        #expect(try #require(s.accuracy.value) != (try #require(plain.accuracy.value)))
+    }
+
     @Test func leastSquaresAdapterWhenNoneIsGiven() throws {
         let f = try Self.fixture.get()
         var o = options(f, out: "tiny-fit")

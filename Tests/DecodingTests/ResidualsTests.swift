@@ -19,6 +19,8 @@ import Decoding
         #expect(r[0] != r[1])
         #expect(throws: DecodeError.self) { try lmResiduals(model, tokens: tokens, layers: 0...3) }
         #expect(throws: DecodeError.self) { try lmResiduals(model, tokens: [], layers: 0...1) }
+        #expect(try lmResiduals(model, tokens: tokens, at: [0, 2]) == [r[0], r[2]])
+        #expect(throws: DecodeError.self) { try lmResiduals(model, tokens: tokens, at: [1, 3]) }
     }
 
     @Test func truncatedModelsKeepTheResiduals() throws {
