@@ -77,7 +77,7 @@ public func runDistill(_ job: DistillJob) throws -> DistillSummary {
     guard layers < student.config.nLayers else {
         throw InjectionError("the compiled program has \(layers) layers, so \(layers + 1) residuals must be aligned, but the LM has \(student.config.nLayers) blocks; choose a deeper LM or a shallower program")
     }
-    let lmResiduals = s.alignedResiduals(compiledLayers: layers)
+    let lmResiduals = s.alignedResiduals(compiledLayers: layers, lmBlocks: student.config.nLayers)
     guard lmResiduals[layers] < student.config.nLayers else {
         let most = Double(student.config.nLayers - 1) / Double(max(layers, 1))
         throw InjectionError("--layer-stride \(s.layerStride) aligns compiled residual \(layers) with LM residual \(lmResiduals[layers]), but the hook after it needs a block \(lmResiduals[layers]) and the LM has blocks 0..<\(student.config.nLayers); use a stride ≤ \(String(format: "%.3f", most))")

@@ -39,11 +39,13 @@ public struct DistillSettings: Sendable, Codable, Equatable {
     public var excludedVariables: [String] = []
     /// Compiled residual i is aligned with LM residual round(i·S) (1: residual i, the paper). S > 1
     /// spreads the program over the LM's depth: more blocks per compiled layer, the hook higher up.
-    public var layerStride: Double = 1
+    public var layerStride: LayerStride = .fixed(1)
 
-    /// The LM residual aligned with each compiled residual 0...k (strictly increasing for S ≥ 1).
-    public func alignedResiduals(compiledLayers k: Int) -> [Int] {
-        (0...k).map { Int((Double($0) * layerStride).rounded()) }
+    /// The LM residual aligned with each compiled residual 0...k (strictly increasing for S ≥ 1),
+    /// for an LM of `lmBlocks` blocks.
+    public func alignedResiduals(compiledLayers k: Int, lmBlocks: Int) -> [Int] {
+        let s = layerStride.resolved(compiledLayers: k, lmBlocks: lmBlocks)
+        return (0...k).map { Int((Double($0) * s).rounded()) }
     }
 
     /// Learning-rate factor of the update that ends step `step` (0-based).
@@ -92,7 +94,7 @@ public struct DistillSettings: Sendable, Codable, Equatable {
         if adapterInit == .leastSquares && adapterInitExamples < 1 { p.append("adapter-init examples \(adapterInitExamples) < 1") }
         if detachAndRollFrom < 0 { p.append("detach-and-roll start step \(detachAndRollFrom) < 0") }
         if warmupSteps < 0 { p.append("warm-up steps \(warmupSteps) < 0") }
-        if !(layerStride >= 1) || !layerStride.isFinite { p.append("layer stride \(layerStride) must be finite and ≥ 1") }
+        if case .fixed(let s) = layerStride, !(s >= 1) || !s.isFinite { p.append("layer stride \(s) must be finite and ≥ 1") }
         if !(loss.outputEmphasis >= 0) || !loss.outputEmphasis.isFinite { p.append("output emphasis \(loss.outputEmphasis) must be finite and ≥ 0") }
         if !p.isEmpty { throw InjectionError("distill settings: " + p.joined(separator: "; ")) }
     }
@@ -104,4 +106,44 @@ public enum AdapterInitialization: String, Sendable, Codable, CaseIterable {
     case random
     /// Ridge least squares from the untouched LM's residuals 0...k to the compiled residuals 0...k.
     case leastSquares = "least-squares"
+}
+
+/// How compiled residuals are spread over the LM's (`--layer-stride`).
+public enum LayerStride: Sendable, Equatable, Codable, CustomStringConvertible {
+    /// Compiled residual i ↔ LM residual round(i·S).
+    case fixed(Double)
+    /// S = min(2, (L − 4)/k), at least 1: two LM blocks per compiled layer where the LM is deep
+    /// enough, and always at least three blocks above the hook to read the answer out (SmolLM2,
+    /// L = 30: Dyck k = 7 and count k = 13 get S = 2, sum k = 21 gets S ≈ 1.24; hooks after blocks 14, 26, 26).
+    case auto
+
+    public func resolved(compiledLayers k: Int, lmBlocks: Int) -> Double {
+        switch self {
+        case .fixed(let s): return s
+        case .auto: return max(1, min(2, Double(lmBlocks - 4) / Double(max(k, 1))))
+        }
+    }
+
+    /// "auto" or a number ≥ 1.
+    public init(argument: String) throws {
+        if argument == "auto" { self = .auto; return }
+        guard let s = Double(argument), s.isFinite, s >= 1 else {
+            throw InjectionError("--layer-stride '\(argument)': give auto or a number ≥ 1 (1 is the paper's pairing)")
+        }
+        self = .fixed(s)
+    }
+
+    public var description: String {
+        switch self { case .auto: "auto"; case .fixed(let s): String(s) }
+    }
+
+    // Encoded as the flag's text ("auto" or the number), so summaries read like the command line.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let s = try? c.decode(Double.self) { self = .fixed(s) } else { self = try LayerStride(argument: try c.decode(String.self)) }
+    }
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self { case .auto: try c.encode("auto"); case .fixed(let s): try c.encode(s) }
+    }
 }

@@ -59,8 +59,8 @@ struct Distill: ParsableCommand {
     var warmupSteps: Int?
     @Option(help: "Departure (default none, the paper): compiled variables left out of the cosine, comma-separated labels (e.g. indices).")
     var excludeVariables: String?
-    @Option(help: "Departure (default 1, the paper): compiled residual i is aligned with LM residual round(i·S).")
-    var layerStride: Double?
+    @Option(help: "Departure (default 1, the paper): compiled residual i is aligned with LM residual round(i·S); auto: S = min(2, (blocks − 4)/layers).")
+    var layerStride: String?
     @Option(help: "Departure (default 0, off): weight δ of a cosine on the output variable's coordinates at layer k.")
     var outputEmphasis: Float?
     @Option(help: "Where δ reads the LM: last-aligned (residual k, default) or hooked (residual k+1, what survives detach-and-roll).")
@@ -90,7 +90,7 @@ struct Distill: ParsableCommand {
         if let adapterInitExamples { s.adapterInitExamples = adapterInitExamples }
         if let detachAndRollFrom { s.detachAndRollFrom = detachAndRollFrom }
         if let warmupSteps { s.warmupSteps = warmupSteps }
-        if let layerStride { s.layerStride = layerStride }
+        if let layerStride { s.layerStride = try LayerStride(argument: layerStride) }
         if let excludeVariables {
             s.excludedVariables = excludeVariables.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }

@@ -174,9 +174,16 @@ import Tensor
     /// hook sits after the last one, and the adapter file carries the residuals (and only then).
     @Test func layerStrideAlignsSpreadResiduals() throws {
         var s = TinyTask.settings(steps: 2)
-        s.layerStride = 1.5
-        #expect(s.alignedResiduals(compiledLayers: 4) == [0, 2, 3, 5, 6])
-        s.layerStride = 2
+        s.layerStride = .fixed(1.5)
+        #expect(s.alignedResiduals(compiledLayers: 4, lmBlocks: 30) == [0, 2, 3, 5, 6])
+        s.layerStride = .auto
+        #expect(s.alignedResiduals(compiledLayers: 7, lmBlocks: 30).last == 14)     // Dyck on SmolLM2: S = 2
+        #expect(s.alignedResiduals(compiledLayers: 13, lmBlocks: 30).last == 26)    // count: S = 2
+        #expect(s.alignedResiduals(compiledLayers: 21, lmBlocks: 30).last == 26)    // sum: S = 26/21
+        #expect(s.alignedResiduals(compiledLayers: 2, lmBlocks: 3) == [0, 1, 2])    // too shallow: S = 1
+        #expect(try LayerStride(argument: "auto") == .auto && LayerStride(argument: "1.25") == .fixed(1.25))
+        #expect(throws: InjectionError.self) { try LayerStride(argument: "0.5") }
+        s.layerStride = .fixed(2)
         let t = try TinyTask.trainer(.injection, steps: 2, settings: s, lmBlocks: 5)
         let o = t.objective
         #expect(o.lmResiduals == (0...o.layers).map { 2 * $0 } && o.hookBlock == 2 * o.layers)
@@ -198,7 +205,7 @@ import Tensor
         let identity = AdapterInfo(layers: o.layers, outputDims: o.outputDims)
         let bytes = try AdapterFile.encode(o.adapter, info: identity)
         #expect(try SafeTensorsBundle(bytes: bytes).metadata["residuals"] == nil)
-        s.layerStride = 0.5
+        s.layerStride = .fixed(0.5)
         #expect { try s.validate() } throws: { "\($0)".contains("layer stride 0.5") }
     }
 

@@ -56,7 +56,7 @@ enum TinyTask {
         let s = s ?? settings(steps: steps)
         let objective = Objective(method: method, student: student, teacher: student.copy(), adapter: adapter,
                                   layers: model.layers.count, outputDims: model.output.dims, weights: s.loss, detachAndRoll: s.detachAndRoll,
-                                  excludedDims: excludedDims, lmResiduals: s.alignedResiduals(compiledLayers: model.layers.count))
+                                  excludedDims: excludedDims, lmResiduals: s.alignedResiduals(compiledLayers: model.layers.count, lmBlocks: lmBlocks))
         let data = TrainingData(train: records(), validation: Array(records().prefix(18)), textRows: textRows(16), pad: pad)
         let t = try Trainer(settings: s, objective: objective, compiled: CompiledTeacher(model), data: data,
                             checkpointDir: checkpointDir, runID: "tiny-\(method.rawValue)")
