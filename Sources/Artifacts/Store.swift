@@ -64,7 +64,10 @@ public struct Store: Sendable {
         fdOpen = false
         if close(fd) != 0 { throw StoreError.io("cannot close \(tmp): \(errnoText())") }
         let final = objectPath(digest)
-        if contains(digest) { return digest }           // same payload already stored: identity is the hash
+        // An object already there is replaced too: the new file is correct by construction (it was
+        // just hashed), the old one may be truncated or corrupt (`verify` sends users to rerun the
+        // stage, and this is how the rerun repairs it). rename(2) replaces atomically; readers keep
+        // the file they opened.
         let dir = (final as NSString).deletingLastPathComponent
         if mkdir(dir, 0o755) != 0 && errno != EEXIST { throw StoreError.io("cannot create \(dir): \(errnoText())") }
         guard rename(tmp, final) == 0 else { throw StoreError.io("cannot rename \(tmp) to \(final): \(errnoText())") }

@@ -11,6 +11,8 @@ import Support
 public struct RestoreSummary: Sendable, Equatable {
     public var files: [String] = []
     public var objects = 0
+    /// Objects that were in the store but truncated or corrupt, replaced by the archive's.
+    public var repaired = 0
     public var runs = 0
 }
 
@@ -63,7 +65,13 @@ public func restoreArchive(_ file: String, root: String, overwrite: Bool = false
 
     // Everything checks out: move into place.
     var summary = RestoreSummary()
-    for d in objects where !store.contains(d) {
+    for d in objects {
+        // An object already in the store is kept when it is intact (same bytes as the archive's,
+        // or a valid object of another compression); a truncated or corrupt one is replaced.
+        if store.contains(d) {
+            if filesEqual(store.objectPath(d), staged.objectPath(d)) || (try? store.verify(d)) != nil { continue }
+            summary.repaired += 1
+        }
         let dir = (store.objectPath(d) as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         guard rename(staged.objectPath(d), store.objectPath(d)) == 0 else {
@@ -149,4 +157,17 @@ func unsafeArchivePath(_ path: String) -> String? {
     if top == "stages" && parts.count >= 2 { return nil }
     if top == "objects" && parts.count == 3 && Store.objectDigest(prefix: parts[1], fileName: parts[2]) != nil { return nil }
     return "is not pipeline.json, pipeline.lock, a file under stages/ or an object"
+}
+
+/// Whether two files have the same bytes (sizes first, then 1 MiB pieces).
+func filesEqual(_ a: String, _ b: String) -> Bool {
+    guard let fa = FileHandle(forReadingAtPath: a), let fb = FileHandle(forReadingAtPath: b) else { return false }
+    defer { try? fa.close(); try? fb.close() }
+    guard (try? fa.seekToEnd()) == (try? fb.seekToEnd()) else { return false }
+    try? fa.seek(toOffset: 0); try? fb.seek(toOffset: 0)
+    while true {
+        let x = (try? fa.read(upToCount: 1 << 20)) ?? nil, y = (try? fb.read(upToCount: 1 << 20)) ?? nil
+        if x != y { return false }
+        if x == nil || x!.isEmpty { return true }
+    }
 }

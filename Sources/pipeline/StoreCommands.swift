@@ -29,7 +29,7 @@ struct Restore: ParsableCommand {
     func run() throws {
         try reporting {
             let r = try restoreArchive(file, root: root ?? Workspace.findRoot() ?? FileManager.default.currentDirectoryPath, overwrite: overwrite)
-            say("restored \(r.objects) objects, \(r.runs) runs into the run cache, files: \(r.files.isEmpty ? "none changed" : r.files.joined(separator: ", "))")
+            say("restored \(r.objects) objects (\(r.repaired) of them replacing a corrupt copy), \(r.runs) runs into the run cache, files: \(r.files.isEmpty ? "none changed" : r.files.joined(separator: ", "))")
             return 0
         }
     }

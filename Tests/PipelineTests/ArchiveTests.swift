@@ -58,6 +58,16 @@ import Testing
         try Data("changed\n".utf8).write(to: URL(fileURLWithPath: target + "/stages/note.txt"))
         #expect { try restoreArchive(file, root: target) } throws: { "\($0)".contains("stages/note.txt exists") }
         #expect(try restoreArchive(file, root: target, overwrite: true).files == ["stages/note.txt"])
+        // A truncated object in the store is replaced by the archive's copy (issue 16, defect 6).
+        let d = try #require(try repo.lock().stages["mod/a"]?.outputs["mod"])
+        let restored = try Workspace(root: target)
+        let path = restored.store.objectPath(d)
+        chmod(path, 0o644)
+        try Data(Array(try Data(contentsOf: URL(fileURLWithPath: path))).prefix(5)).write(to: URL(fileURLWithPath: path))
+        #expect(throws: (any Error).self) { try restored.store.verify(d) }
+        let again = try restoreArchive(file, root: target)
+        #expect(again.objects == 1 && again.repaired == 1)
+        try restored.store.verify(d)
     }
 
     @Test func maliciousArchivesAreRefused() throws {

@@ -30,6 +30,25 @@ import Testing
         #expect(try runPipeline(["verify"], in: repo.root).0 == 0)
     }
 
+    /// A truncated object that nobody moved aside is replaced when `run --force` stores the stage's
+    /// output again (issue 16, defect 6: the early "already stored" return kept the broken file).
+    @Test func forcedRunRepairsATruncatedObject() throws {
+        let repo = try TestRepo("truncated")
+        defer { repo.remove() }
+        try repo.writeSpec(TestRepo.standardSpec(offset: 0, modulus: 3))
+        try repo.run()
+        let ws = try repo.workspace()
+        let d = try #require(try repo.lock().stages["mod/a"]?.outputs["mod"])
+        let path = ws.store.objectPath(d)
+        chmod(path, 0o644)
+        try Data(Array(try Data(contentsOf: URL(fileURLWithPath: path))).prefix(5)).write(to: URL(fileURLWithPath: path))
+        #expect(throws: (any Error).self) { try ws.store.get(d) }
+        let (code, out) = try runPipeline(["run", "--force", "mod/a"], in: repo.root)
+        #expect(code == 0, "\(out)")
+        try ws.store.verify(d)
+        #expect(try ws.store.get(d).count > 0)
+    }
+
     @Test func gcKeepsWhatIsReferenced() throws {
         let repo = try TestRepo("gc")
         defer { repo.remove() }
