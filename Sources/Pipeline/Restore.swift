@@ -125,15 +125,27 @@ func extractChecked(_ file: String, into dir: String) throws -> Set<String> {
             throw ArchiveError(description: "refusing \(file): entry \"\(raw)\" is not a regular file; nothing was restored")
         }
         guard seen.insert(path).inserted else { throw ArchiveError(description: "refusing \(file): entry \"\(raw)\" appears twice") }
+        // Sizes are bounded before and while writing (a few KB of zstd can expand to gigabytes):
+        // the index, pipeline.json/lock and stages/ files by `smallMemberLimit`, objects by the
+        // free space of the store's disk less a reserve.
+        let isObject = path.hasPrefix("objects/")
+        let limit = isObject ? max(0, freeBytes(dir) - restoreDiskReserve) : smallMemberLimit
+        func tooLarge(_ size: Int64) -> ArchiveError {
+            ArchiveError(description: "refusing \(file): entry \"\(raw)\" holds \(size) bytes\(archive_entry_size_is_set(entry) != 0 ? "" : " or more"), more than \(isObject ? "the \(limit) bytes free on the store's disk (less a 1 GiB reserve)" : "the \(smallMemberLimit) bytes allowed for a member that is not an object"); nothing was restored")
+        }
+        if archive_entry_size_is_set(entry) != 0, archive_entry_size(entry) > limit { throw tooLarge(archive_entry_size(entry)) }
         let target = dir + "/" + path
         try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw ArchiveError(description: "cannot create \(target): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
+        var written: Int64 = 0
         while true {
             let n = archive_read_data(a, buffer, 1 << 20)
             if n == 0 { break }
             if n < 0 { throw fail("reading \(path)") }
+            written += Int64(n)
+            if written > limit { throw tooLarge(written) }
             var off = 0
             while off < n {
                 let w = write(fd, buffer + off, n - off)
@@ -143,6 +155,19 @@ func extractChecked(_ file: String, into dir: String) throws -> Set<String> {
         }
     }
     return seen
+}
+
+/// Largest archive member that is not an object (graft-archive.json, pipeline.json, pipeline.lock,
+/// stages/ files): these are text a person wrote or a lock file, never near this.
+let smallMemberLimit: Int64 = 64 << 20
+/// Disk space a restore leaves free.
+let restoreDiskReserve: Int64 = 1 << 30
+
+/// Bytes available to this user on the file system holding `path` (0 if unknown).
+func freeBytes(_ path: String) -> Int64 {
+    var st = statvfs()
+    guard statvfs(path, &st) == 0 else { return 0 }
+    return Int64(st.f_bavail) * Int64(st.f_frsize)
 }
 
 /// Why an archive entry's path is unacceptable, or nil.

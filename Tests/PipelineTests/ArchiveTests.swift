@@ -85,6 +85,11 @@ import Testing
             ("unlisted", [("graft-archive.json", index, nil), ("stages/extra.txt", [1], nil)], "not listed in graft-archive.json"),
             ("tampered", [("graft-archive.json", Array(#"{"files":{},"format":"graft-archive","objects":["\#(d.hex)"],"version":1}"#.utf8), nil),
                           (Store.objectRelativePath(d), Array("not zstd".utf8), nil)], "fails verification"),
+            // zstd bombs as members that are not objects (issue 16, defect 4): 65 MiB of zeros is a
+            // few KB in the archive; refused from the tar header's size, before anything is written.
+            ("bomb-index", [("graft-archive.json", [UInt8](repeating: 0x20, count: 65 << 20), nil)], "allowed for a member that is not an object"),
+            ("bomb-stage", [("graft-archive.json", index, nil), ("stages/big.txt", [UInt8](repeating: 0, count: 65 << 20), nil)],
+             "allowed for a member that is not an object"),
         ]
         for (name, entries, message) in cases {
             let file = "\(dir)/\(name).tar.zst"
