@@ -13,6 +13,9 @@ public struct RunOptions: Sendable {
     public var jobs = 1
     public var profile = "default"
     public var waitForLock = true
+    /// After a stage fails, go on with every stage that does not depend on it (make -k); the
+    /// run still exits non-zero and names the failed and the not-started stages.
+    public var keepGoing = false
     public init() {}
 }
 
@@ -61,10 +64,10 @@ extension Workspace {
         var blocked = Set<String>()
 
         while true {
-            if !control.isCancelled && summary.failed.isEmpty {
+            if !control.isCancelled && (summary.failed.isEmpty || options.keepGoing) {
                 // Start (or settle) every stage whose upstream is done, in order, up to --jobs running.
                 var progressed = true
-                while progressed && summary.failed.isEmpty {
+                while progressed && (summary.failed.isEmpty || options.keepGoing) {
                     progressed = false
                     for name in pending where running.count < max(options.jobs, 1) {
                         let ups = spec.stages[name]!.upstream

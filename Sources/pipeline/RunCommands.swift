@@ -13,6 +13,7 @@ struct Run: ParsableCommand {
     @Option(help: "Stages to run at once.") var jobs = 1
     @Option(help: "Parameter profile: smoke, default or paper.") var profile = "default"
     @Flag(help: "Exit at once when another runner holds the store lock, instead of waiting.") var noWait = false
+    @Flag(help: "After a stage fails, still run every stage that does not depend on it (exit status stays non-zero).") var keepGoing = false
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be ≥ 1 (stages to run at once), got \(jobs)") }
@@ -21,7 +22,7 @@ struct Run: ParsableCommand {
     func run() throws {
         try reporting {
             var o = RunOptions()
-            o.targets = targets; o.force = force; o.dryRun = dryRun; o.jobs = jobs; o.profile = profile; o.waitForLock = !noWait
+            o.targets = targets; o.force = force; o.dryRun = dryRun; o.jobs = jobs; o.profile = profile; o.waitForLock = !noWait; o.keepGoing = keepGoing
             let s = try root.workspace().run(o, log: say)
             say("summary: \(s.ran.count) ran, \(s.restored.count) restored from the run cache, \(s.fresh.count) fresh"
                 + (s.failed.isEmpty ? "" : ", \(s.failed.count) failed (\(s.failed.joined(separator: ", ")))")

@@ -108,6 +108,26 @@ import Testing
         #expect(edited[1].key != keys["mod/a"])
     }
 
+    /// --keep-going: after mod/a fails, the independent zz/b still runs; report, which needs mod/a,
+    /// is not started; without the flag zz/b is not started either (issue 16, item 11).
+    @Test func keepGoingRunsWhatDoesNotDependOnTheFailure() throws {
+        for keepGoing in [false, true] {
+            let repo = try TestRepo()
+            defer { repo.remove() }
+            var spec = TestRepo.standardSpec(offset: 0, modulus: 3)
+            guard case .object(var root) = spec, case .object(var stages)? = root["stages"] else { Issue.record("spec"); return }
+            stages["zz/b"] = ["tool": "gen", "args": ["-n", "2", "-o", "9", "--out", "{out.data}"], "outputs": ["data"]]
+            root["stages"] = .object(stages)
+            spec = .object(root)
+            try repo.writeSpec(spec)
+            try repo.write("tools/mod.sh", "#!/bin/sh\necho broken >&2\nexit 3\n", executable: true)
+            let s = try repo.run(keepGoing: keepGoing)
+            #expect(s.failed == ["mod/a"] && !s.succeeded)
+            #expect(s.notStarted.contains("report"))
+            #expect(s.ran.contains("zz/b") == keepGoing, "keepGoing \(keepGoing): ran \(s.ran), not started \(s.notStarted)")
+        }
+    }
+
     @Test func failedStageLeavesLockAndStoreAlone() throws {
         let repo = try TestRepo()
         defer { repo.remove() }

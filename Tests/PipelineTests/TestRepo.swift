@@ -83,9 +83,10 @@ struct TestRepo {
     func workspace() throws -> Workspace { try Workspace(root: root) }
 
     @discardableResult
-    func run(_ targets: [String] = [], force: Bool = false, profile: String = "default", jobs: Int = 1) throws -> RunSummary {
+    func run(_ targets: [String] = [], force: Bool = false, profile: String = "default", jobs: Int = 1,
+             keepGoing: Bool = false) throws -> RunSummary {
         var o = RunOptions()
-        o.targets = targets; o.force = force; o.profile = profile; o.jobs = jobs
+        o.targets = targets; o.force = force; o.profile = profile; o.jobs = jobs; o.keepGoing = keepGoing
         let lines = LineLog()
         let s = try workspace().run(o, log: lines.append)
         return s
