@@ -128,8 +128,10 @@ public enum AdapterFile {
         var residuals: [Int]? = nil
         if let text = b.metadata["residuals"] {
             let r = text.split(separator: ",").compactMap { Int($0) }
-            guard r.count == layers + 1, r.first.map({ $0 >= 0 }) == true, zip(r, r.dropFirst()).allSatisfy({ $0 < $1 }) else {
-                throw InjectionError("\(source): residuals '\(text)' must be \(layers + 1) increasing LM residual indices; rerun the distill stage")
+            let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+            if parts.count != r.count { throw InjectionError("\(source): residuals '\(text)' are not integers; rerun the distill stage") }
+            if let problem = alignedResidualsProblem(r, layers: layers, lmBlocks: nil) {
+                throw InjectionError("\(source): residuals '\(text)': \(problem); rerun the distill stage")
             }
             residuals = r
         }

@@ -28,7 +28,7 @@ public func fitAdapterByLeastSquares(_ adapter: Adapter, model: TransformerLM, t
                                      records: [TaskRecord], pad: Int32, layers k: Int, outputDims: [Int], batch: Int,
                                      lmResiduals: [Int]? = nil, ridge: Double = 1e-3) throws -> AdapterFit {
     let residuals = lmResiduals ?? Array(0...k)
-    precondition(residuals.count == k + 1, "fitAdapterByLeastSquares: \(residuals.count) LM residuals for \(k + 1) compiled ones")
+    if let problem = alignedResidualsProblem(residuals, layers: k, lmBlocks: model.config.nLayers) { preconditionFailure("fitAdapterByLeastSquares: \(problem)") }
     guard !records.isEmpty else { throw InjectionError("adapter least-squares init: no training examples to fit on") }
     let began = monotonicSeconds()
     let d = adapter.lmWidth, c = adapter.compiledWidth

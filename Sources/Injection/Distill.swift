@@ -78,9 +78,11 @@ public func runDistill(_ job: DistillJob) throws -> DistillSummary {
         throw InjectionError("the compiled program has \(layers) layers, so \(layers + 1) residuals must be aligned, but the LM has \(student.config.nLayers) blocks; choose a deeper LM or a shallower program")
     }
     let lmResiduals = s.alignedResiduals(compiledLayers: layers, lmBlocks: student.config.nLayers)
-    guard lmResiduals[layers] < student.config.nLayers else {
+    if let problem = alignedResidualsProblem(lmResiduals, layers: layers, lmBlocks: student.config.nLayers) {
         let most = Double(student.config.nLayers - 1) / Double(max(layers, 1))
-        throw InjectionError("--layer-stride \(s.layerStride) aligns compiled residual \(layers) with LM residual \(lmResiduals[layers]), but the hook after it needs a block \(lmResiduals[layers]) and the LM has blocks 0..<\(student.config.nLayers); use a stride ≤ \(String(format: "%.3f", most))")
+        let fix = if case .residuals = s.layerStride { "give \(layers + 1) increasing LM residuals, the last below \(student.config.nLayers)" }
+                  else { "use a stride ≤ \(String(format: "%.3f", most))" }
+        throw InjectionError("--layer-stride \(s.layerStride) does not fit this program (\(layers) layers) and LM (\(student.config.nLayers) blocks): \(problem); \(fix)")
     }
     let frozen = student.copy()
     let adapter = Adapter(lmWidth: student.config.dModel, compiledWidth: compiledModel.width, seed: s.seed)

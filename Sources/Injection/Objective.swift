@@ -102,9 +102,7 @@ public final class Objective {
         precondition(excludedDims.allSatisfy { (0..<adapter.compiledWidth).contains($0) }, "Objective: excluded coordinate outside the compiled width")
         self.excludedDims = excludedDims
         let residuals = lmResiduals ?? Array(0...layers)
-        precondition(residuals.count == layers + 1 && zip(residuals, residuals.dropFirst()).allSatisfy { $0 < $1 } && residuals[0] >= 0,
-                     "Objective: aligned LM residuals \(residuals) must be \(layers + 1) increasing indices")
-        precondition(residuals[layers] < student.config.nLayers, "Objective: the hook after block \(residuals[layers]) needs more than \(student.config.nLayers) blocks")
+        if let problem = alignedResidualsProblem(residuals, layers: layers, lmBlocks: student.config.nLayers) { preconditionFailure("Objective: \(problem)") }
         self.lmResiduals = residuals
         self.method = method; self.student = student; self.teacher = teacher; self.adapter = adapter
         self.layers = layers; self.outputDims = outputDims; self.weights = weights

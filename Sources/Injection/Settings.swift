@@ -42,8 +42,10 @@ public struct DistillSettings: Sendable, Codable, Equatable {
     public var layerStride: LayerStride = .fixed(1)
 
     /// The LM residual aligned with each compiled residual 0...k (strictly increasing for S ≥ 1),
-    /// for an LM of `lmBlocks` blocks.
+    /// for an LM of `lmBlocks` blocks. An explicit list is returned as given: check it with
+    /// `alignedResidualsProblem` (runDistill does).
     public func alignedResiduals(compiledLayers k: Int, lmBlocks: Int) -> [Int] {
+        if case .residuals(let r) = layerStride { return r }
         let s = layerStride.resolved(compiledLayers: k, lmBlocks: lmBlocks)
         return (0...k).map { Int((Double($0) * s).rounded()) }
     }
@@ -98,6 +100,9 @@ public struct DistillSettings: Sendable, Codable, Equatable {
         if detachAndRollFrom < 0 { p.append("detach-and-roll start step \(detachAndRollFrom) < 0") }
         if warmupSteps < 0 { p.append("warm-up steps \(warmupSteps) < 0") }
         if case .fixed(let s) = layerStride, !(s >= 1) || !s.isFinite { p.append("layer stride \(s) must be finite and ≥ 1") }
+        if case .residuals(let r) = layerStride, let problem = alignedResidualsProblem(r, layers: r.count - 1, lmBlocks: nil) {
+            p.append("layer residuals: \(problem)")
+        }
         if !(loss.outputEmphasis >= 0) || !loss.outputEmphasis.isFinite { p.append("output emphasis \(loss.outputEmphasis) must be finite and ≥ 0") }
         if !p.isEmpty { throw InjectionError("distill settings: " + p.joined(separator: "; ")) }
     }
@@ -119,34 +124,72 @@ public enum LayerStride: Sendable, Equatable, Codable, CustomStringConvertible {
     /// enough, and always at least three blocks above the hook to read the answer out (SmolLM2,
     /// L = 30: Dyck k = 7 and count k = 13 get S = 2, sum k = 21 gets S ≈ 1.24; hooks after blocks 14, 26, 26).
     case auto
+    /// Compiled residual i ↔ LM residual r[i], given one by one (k + 1 increasing indices): for
+    /// programs whose layers need unequal depth, e.g. an attention layer given more blocks than an MLP lookup.
+    case residuals([Int])
 
+    /// The stride of `.fixed` and `.auto`; an explicit list has none (its mean spacing is returned).
     public func resolved(compiledLayers k: Int, lmBlocks: Int) -> Double {
         switch self {
         case .fixed(let s): return s
         case .auto: return max(1, min(2, Double(lmBlocks - 4) / Double(max(k, 1))))
+        case .residuals(let r): return r.count > 1 ? Double(r.last! - r.first!) / Double(r.count - 1) : 1
         }
     }
 
-    /// "auto" or a number ≥ 1.
+    /// "auto", a number ≥ 1, or a comma-separated list of LM residual indices ("0,2,8,10").
     public init(argument: String) throws {
         if argument == "auto" { self = .auto; return }
+        if argument.contains(",") {
+            let parts = argument.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let r = parts.compactMap { Int($0) }
+            guard r.count == parts.count else {
+                throw InjectionError("--layer-stride '\(argument)': a list must hold LM residual indices (integers) separated by commas, e.g. 0,2,8,10")
+            }
+            if let problem = alignedResidualsProblem(r, layers: r.count - 1, lmBlocks: nil) {
+                throw InjectionError("--layer-stride '\(argument)': \(problem)")
+            }
+            self = .residuals(r); return
+        }
         guard let s = Double(argument), s.isFinite, s >= 1 else {
-            throw InjectionError("--layer-stride '\(argument)': give auto or a number ≥ 1 (1 is the paper's pairing)")
+            throw InjectionError("--layer-stride '\(argument)': give auto, a number ≥ 1 (1 is the paper's pairing) or a list of LM residuals such as 0,2,8,10")
         }
         self = .fixed(s)
     }
 
     public var description: String {
-        switch self { case .auto: "auto"; case .fixed(let s): String(s) }
+        switch self {
+        case .auto: "auto"
+        case .fixed(let s): String(s)
+        case .residuals(let r): r.map(String.init).joined(separator: ",")
+        }
     }
 
-    // Encoded as the flag's text ("auto" or the number), so summaries read like the command line.
+    // Encoded as the flag's text ("auto", the number or the list), so summaries read like the command line.
     public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
         if let s = try? c.decode(Double.self) { self = .fixed(s) } else { self = try LayerStride(argument: try c.decode(String.self)) }
     }
     public func encode(to encoder: Encoder) throws {
         var c = encoder.singleValueContainer()
-        switch self { case .auto: try c.encode("auto"); case .fixed(let s): try c.encode(s) }
+        switch self {
+        case .auto: try c.encode("auto")
+        case .fixed(let s): try c.encode(s)
+        case .residuals: try c.encode(description)
+        }
     }
+}
+
+/// Why `r` cannot pair compiled residuals 0...layers with LM residuals, or nil when it can: it
+/// needs layers + 1 strictly increasing indices ≥ 0, and with an LM of `lmBlocks` blocks the last
+/// below lmBlocks (the hook sits after block r[layers], the output-emphasis term reads the residual
+/// above it). The one rule of the objective, the least-squares fit, adapter files and the flag.
+public func alignedResidualsProblem(_ r: [Int], layers: Int, lmBlocks: Int?) -> String? {
+    guard r.count == layers + 1 else { return "\(r.count) LM residuals for \(layers + 1) compiled ones (0...\(layers))" }
+    guard let first = r.first, first >= 0 else { return "LM residual indices start at 0" }
+    guard zip(r, r.dropFirst()).allSatisfy({ $0 < $1 }) else { return "the LM residuals \(r) must strictly increase" }
+    if let lmBlocks, r[layers] >= lmBlocks {
+        return "the hook after block \(r[layers]) needs an LM of at least \(r[layers] + 1) blocks, and this one has \(lmBlocks)"
+    }
+    return nil
 }

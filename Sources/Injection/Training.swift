@@ -159,8 +159,8 @@ public final class Trainer {
         var freed = 0
         for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where name.hasPrefix(".tmp-") {
             let path = dir + "/" + name
-            freed += ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
-            try? FileManager.default.removeItem(atPath: path)
+            freed += treeBytes(path)
+            removeTree(path)
         }
         if freed > 0 && progress { print("distill: removed \(freed / 1_000_000) MB of temporary files a killed run left in \(dir)") }
         return freed

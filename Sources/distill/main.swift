@@ -59,7 +59,7 @@ struct Distill: ParsableCommand {
     var warmupSteps: Int?
     @Option(help: "Departure (default none, the paper): compiled variables left out of the cosine, comma-separated labels (e.g. indices).")
     var excludeVariables: String?
-    @Option(help: "Departure (default 1, the paper): compiled residual i is aligned with LM residual round(i·S); auto: S = min(2, (blocks − 4)/layers).")
+    @Option(help: "Departure (default 1, the paper): compiled residual i is aligned with LM residual round(i·S); auto: S = min(2, (blocks − 4)/layers); or the k+1 LM residuals themselves, comma-separated (0,2,8,10,…).")
     var layerStride: String?
     @Option(help: "Departure (default 0, off): weight δ of a cosine on the output variable's coordinates at layer k.")
     var outputEmphasis: Float?

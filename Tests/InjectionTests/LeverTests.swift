@@ -5,6 +5,7 @@
 import Testing
 import Compiler
 import Engine
+import Foundation
 import LM
 import SafeTensors
 import Tensor
@@ -207,6 +208,36 @@ import Tensor
         #expect(try SafeTensorsBundle(bytes: bytes).metadata["residuals"] == nil)
         s.layerStride = .fixed(0.5)
         #expect { try s.validate() } throws: { "\($0)".contains("layer stride 0.5") }
+    }
+
+    /// --layer-stride 0,1,3,…: the k+1 LM residuals given one by one are used as given (cosines,
+    /// hook, adapter file); malformed lists are refused where the flag is parsed, with the rule broken.
+    @Test func explicitLayerResidualsAreUsedAsGiven() throws {
+        #expect(try LayerStride(argument: "0,2,8,10") == .residuals([0, 2, 8, 10]))
+        #expect(try LayerStride(argument: " 0, 3 ,4") == .residuals([0, 3, 4]))
+        #expect { try LayerStride(argument: "0,2,2") } throws: { "\($0)".contains("strictly increase") }
+        #expect { try LayerStride(argument: "0,x,4") } throws: { "\($0)".contains("integers") }
+        #expect { try LayerStride(argument: "-1,2") } throws: { "\($0)".contains("start at 0") }
+        #expect { try LayerStride(argument: "0,,2") } throws: { "\($0)".contains("integers") }
+        #expect(alignedResidualsProblem([0, 1, 4], layers: 2, lmBlocks: 5) == nil)
+        #expect(alignedResidualsProblem([0, 1, 4], layers: 2, lmBlocks: 4)?.contains("at least 5 blocks, and this one has 4") == true)
+        #expect(alignedResidualsProblem([0, 1], layers: 2, lmBlocks: nil)?.contains("2 LM residuals for 3") == true)
+
+        let k = try TinyTask.compiled().layers.count
+        var s = TinyTask.settings(steps: 2)
+        let given = [0] + (1...k).map { 2 * $0 + 1 }                   // unequal gaps: 0, 3, 5, …
+        s.layerStride = try LayerStride(argument: given.map(String.init).joined(separator: ","))
+        #expect(s.alignedResiduals(compiledLayers: k, lmBlocks: 30) == given)
+        let t = try TinyTask.trainer(.injection, steps: 2, settings: s, lmBlocks: given.last! + 1)
+        #expect(t.objective.lmResiduals == given && t.objective.hookBlock == given.last!)
+        let r = try t.run()
+        #expect(r.stepsDone == 2 && r.log.allSatisfy { $0["detach_and_roll"] == .bool(true) })
+        let info = AdapterInfo(layers: k, outputDims: t.objective.outputDims, residuals: given)
+        #expect(try AdapterFile.decode(try AdapterFile.encode(t.objective.adapter, info: info), source: "a").info.residuals == given)
+        // A summary records the flag's text and reads it back.
+        let json = try JSONEncoder().encode(s.layerStride)
+        #expect(String(decoding: json, as: UTF8.self) == "\"" + given.map(String.init).joined(separator: ",") + "\"")
+        #expect(try JSONDecoder().decode(LayerStride.self, from: json) == s.layerStride)
     }
 
     @Test func badLeverValuesAreRefusedTogether() {
