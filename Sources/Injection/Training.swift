@@ -206,10 +206,14 @@ public final class Trainer {
             var rolled: Double? = nil
             if step % settings.validateEvery == 0 || step == settings.steps, !data.validation.isEmpty {
                 let t0 = monotonicSeconds()
-                curve.append((step, try validationAccuracy()))
+                let plain = try validationScore()
+                curve.append((step, plain.exact))
+                log[log.count - 1] = log[log.count - 1].adding("validation_token_accuracy", .array(plain.byToken.map { .double($0) }))
                 if objective.detachAndRoll {
-                    rolled = try rolledValidationAccuracy()
-                    log[log.count - 1] = log[log.count - 1].adding("validation_accuracy_rolled", .double(rolled!))
+                    let r = try rolledValidationScore()
+                    rolled = r.exact
+                    log[log.count - 1] = log[log.count - 1].adding("validation_accuracy_rolled", .double(r.exact))
+                        .adding("validation_token_accuracy_rolled", .array(r.byToken.map { .double($0) }))
                 }
                 timing["validation", default: 0] += monotonicSeconds() - t0
             }
@@ -258,19 +262,24 @@ public final class Trainer {
 
     /// Exact-match accuracy on the held-out examples: greedy generation of the answer tokens equals
     /// the answer iff the argmax agrees at every answer position under teacher forcing (no hook).
-    public func validationAccuracy() throws -> Double {
-        try exactMatchAccuracy(objective.student, data.validation, pad: data.pad, batch: settings.taskBatch)
+    public func validationAccuracy() throws -> Double { try validationScore().exact }
+
+    /// The same, with the accuracy of each answer token (teacher forced) beside it.
+    public func validationScore() throws -> AnswerAccuracy {
+        try answerAccuracy(objective.student, data.validation, pad: data.pad, batch: settings.taskBatch)
     }
 
     /// The same exact match with detach-and-roll at the output of block k (the current adapter's
     /// output subspace; the complement rolled within each batch of `taskBatch` rows): how often the
     /// answer survives when everything outside the subspace comes from another example. This is the
     /// mechanism injection trains; the plain curve cannot tell it from the baseline's.
-    public func rolledValidationAccuracy() throws -> Double {
+    public func rolledValidationAccuracy() throws -> Double { try rolledValidationScore().exact }
+
+    public func rolledValidationScore() throws -> AnswerAccuracy {
         let o = objective, d = o.student.config.dModel
         let p = try subspaceProjector(rows: o.adapter.rows(o.outputDims), r: o.outputDims.count, d: d)
-        return try exactMatchAccuracy(o.student, data.validation, pad: data.pad, batch: settings.taskBatch,
-                                      hook: (o.hookBlock, DetachAndRoll(projector: p, d: d)))
+        return try answerAccuracy(o.student, data.validation, pad: data.pad, batch: settings.taskBatch,
+                                  hook: (o.hookBlock, DetachAndRoll(projector: p, d: d)))
     }
 }
 
@@ -281,13 +290,36 @@ func allFinite(_ b: FloatBuffer) -> Bool {
     return ok
 }
 
+/// Exact match over some examples, and where it fails: byToken[j] is the fraction of the examples
+/// with an answer token j whose token j is the model's argmax (teacher forced), so a first digit
+/// learnt and a second one not show as [1, 0.1] while the exact match stays at 0.1.
+public struct AnswerAccuracy: Sendable, Equatable {
+    public var exact: Double
+    public var byToken: [Double]
+}
+
 /// Fraction of records whose every answer token is the model's greedy choice: evaluate's exact
 /// match (LM's `scoreAnswers`, teacher-forced and batched), so the validation curve and the test
 /// accuracy are one measurement. `hook` acts on every forward (the rolled validation accuracy).
 public func exactMatchAccuracy(_ model: TransformerLM, _ records: [TaskRecord], pad: Int32, batch: Int,
                                hook: (afterBlock: Int, hook: ResidualHook)? = nil) throws -> Double {
-    guard !records.isEmpty else { return 0 }
+    try answerAccuracy(model, records, pad: pad, batch: batch, hook: hook).exact
+}
+
+public func answerAccuracy(_ model: TransformerLM, _ records: [TaskRecord], pad: Int32, batch: Int,
+                           hook: (afterBlock: Int, hook: ResidualHook)? = nil) throws -> AnswerAccuracy {
+    guard !records.isEmpty else { return AnswerAccuracy(exact: 0, byToken: []) }
     let cases = records.map { AnswerCase(prompt: Array($0.lmTokens[..<$0.promptTokens]), answer: Array($0.lmTokens[$0.promptTokens...])) }
-    let correct = try scoreAnswers(model, cases, shape: BatchShape(rows: batch, tokens: .max), pad: pad, hook: hook)
-    return Double(correct.filter { $0 }.count) / Double(records.count)
+    let predicted = try teacherForcedPredictions(model, cases, shape: BatchShape(rows: batch, tokens: .max), pad: pad, hook: hook)
+    let longest = cases.map(\.answer.count).max() ?? 0
+    var right = [Int](repeating: 0, count: longest), seen = [Int](repeating: 0, count: longest), exact = 0
+    for (p, c) in zip(predicted, cases) {
+        if exactMatch(p, c.answer) { exact += 1 }
+        for j in c.answer.indices {
+            seen[j] += 1
+            if p[j] == c.answer[j] { right[j] += 1 }
+        }
+    }
+    return AnswerAccuracy(exact: Double(exact) / Double(cases.count),
+                          byToken: zip(right, seen).map { Double($0) / Double(max($1, 1)) })
 }

@@ -128,7 +128,11 @@ public struct TokenTranslator: Sendable {
     /// the text's, and the fixed question's a prefix of the prompt's (else an error naming the
     /// string). Sum and count: when the prompt ends in the anchor and the answer starts with a
     /// lone space (SmolLM2 splits " 604" into " ", "6", "0", "4"), the anchor moves onto that
-    /// space, so final_result holds answer digit i at the LM position that predicts it.
+    /// space, so final_result holds answer digit i at the LM position that predicts it, and the
+    /// space is counted with the prompt (`promptTokens`): the answer is the digits. GPT-2 fuses the
+    /// space into the first digit (" 6"), so the paper never asks for a lone space either; asked,
+    /// it would be predicted where final_result is the zero vector, and under detach-and-roll
+    /// only that absence would tell it from a digit.
     public func compiledInput(for example: Example, tokenizer: some TextTokenizer) throws -> CompiledInput {
         let ids = tokenizer.encode(example.text)
         let promptIDs = tokenizer.encode(example.prompt)
@@ -149,6 +153,10 @@ public struct TokenTranslator: Sendable {
             if p < ids.count, ids[p] == loneSpace {
                 compiled[p - 1] = replacement
                 compiled[p] = anchor
+                // The lone space is given, not asked: it joins the prompt's tokens, so every answer
+                // token is a digit that final_result holds where the LM predicts it.
+                return CompiledInput(lmTokens: ids, compiledTokens: ["bos"] + compiled, lmToCompiled: ids.indices.map { $0 + 1 },
+                                     promptTokens: p + 1)
             }
         }
         return CompiledInput(lmTokens: ids, compiledTokens: ["bos"] + compiled, lmToCompiled: ids.indices.map { $0 + 1 },
@@ -160,6 +168,7 @@ public struct TokenTranslator: Sendable {
         var lines = ["alignment: the LM tokens of the fixed question \(quoted(fixedPromptPrefix(task))) map to the filler \"\(filler)\" (the paper's table maps every token; SmolLM2 splits count's 'x' so the question's x would count as one more yes)"]
         if let (anchor, replacement) = anchor {
             lines.append("alignment: the answer anchor \"\(anchor)\" moves from the prompt's last token (which becomes \"\(replacement)\") onto the lone space token that starts the answer, when there is one: SmolLM2 tokenizes \" 604\" as \" \", \"6\", \"0\", \"4\" (GPT-2: \" 6\", \"0\", \"4\"), so the LM predicts the first digit at the lone space, where final_result now holds it")
+            lines.append("alignment: that lone space is part of the prompt's tokens (prompt_tokens counts it), so the answer tokens are the label's digits: the paper's GPT-2 fuses the space into the first digit and never asks for it alone")
         }
         return lines
     }

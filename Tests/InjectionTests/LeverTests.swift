@@ -104,6 +104,37 @@ import Tensor
         #expect(try u.rolledValidationAccuracy() == u.validationAccuracy())
     }
 
+    /// The per-answer-token accuracy beside the exact match: logged at validation steps, one entry
+    /// per answer position; every token right in an example ⇒ it counts for each position, so no
+    /// position can be below the exact match, and on a one-token task they are equal.
+    @Test func answerTokenAccuracyIsLoggedBesideTheExactMatch() throws {
+        let t = try TinyTask.trainer(.injection, steps: 2)
+        let r = try t.run()
+        let line = r.log[1]
+        let byToken = try #require(line["validation_token_accuracy"]?.arrayValue).compactMap(\.doubleValue)
+        let rolled = try #require(line["validation_token_accuracy_rolled"]?.arrayValue).compactMap(\.doubleValue)
+        let longest = TinyTask.records().prefix(18).map { $0.lmTokens.count - $0.promptTokens }.max()!
+        #expect(byToken.count == longest && rolled.count == longest)
+        let score = try t.validationScore()
+        #expect(score.exact == r.curve.last!.accuracy && score.byToken == byToken)
+        #expect(byToken.allSatisfy { $0 >= score.exact - 1e-12 && $0 <= 1 })
+        #expect(r.log[0]["validation_token_accuracy"] == nil)
+
+        // By hand on three cases of one and two answer tokens.
+        let records = Array(TinyTask.records()[0..<3])
+        let a = try answerAccuracy(t.objective.student, records, pad: TinyTask.pad, batch: 2)
+        let cases = records.map { AnswerCase(prompt: Array($0.lmTokens[..<$0.promptTokens]), answer: Array($0.lmTokens[$0.promptTokens...])) }
+        let greedy = try greedyAnswers(t.objective.student, cases)
+        let exact = zip(greedy, cases).filter { $0 == $1.answer }.count
+        #expect(a.exact == Double(exact) / 3)
+        for j in a.byToken.indices {
+            let having = zip(greedy, cases).filter { $1.answer.count > j }
+            let right = having.filter { g, c in g[j] == c.answer[j] && g[..<j] == c.answer[..<j] }.count
+            // Teacher forcing reads the true prefix; greedy the generated one: they agree where the prefix is right.
+            #expect(Double(right) / Double(having.count) <= a.byToken[j] + 1e-12)
+        }
+    }
+
     /// Warm-up: the factor rises 1/W, 2/W, …, 1 and stays; Adam's first update is sign-like, of size
     /// lr on every parameter, so with W = 4 the first step moves every parameter a quarter as far.
     @Test func warmupScalesTheFirstUpdates() throws {

@@ -32,7 +32,8 @@ let tinySum = TinyTokenizer(vocab: (0..<10).map(String.init) + [" ", " +", " =",
         // " =" becomes " " and the lone space after it "=": final_result's first digit sits
         // where the LM predicts "6".
         #expect(c.compiledTokens == ["bos", "2", "1", "+", " ", "3", "9", " ", "=", "6", "0"])
-        #expect(c.lmToCompiled == Array(1...10) && c.lmTokens.count == 10 && c.promptTokens == 7)
+        // The lone space is given with the prompt: the answer is the digits "6", "0".
+        #expect(c.lmToCompiled == Array(1...10) && c.lmTokens.count == 10 && c.promptTokens == 8)
         let bug = try TokenTranslator(task: .sum, tokenizer: tinySum, paperSumBug: true)
         #expect(try bug.compiledInput(for: IntSum.example(21, 39), tokenizer: tinySum).compiledTokens
                 == ["bos", "2", "1", "+", "+", "3", "9", "+", "+", "6", "0"])
@@ -109,11 +110,12 @@ let tinySum = TinyTokenizer(vocab: (0..<10).map(String.init) + [" ", " +", " =",
         let sum = try loadTaskTokenizer(model: "default", root: repositoryRoot, task: .sum)
         let s = try TokenTranslator(task: .sum, tokenizer: sum).compiledInput(for: IntSum.example(213, 391), tokenizer: sum)
         #expect(s.lmTokens.map { sum.decode($0) } == ["2", "1", "3", " +", " ", "3", "9", "1", " =", " ", "6", "0", "4"])
-        #expect(s.compiledTokens == ["bos", "2", "1", "3", "+", " ", "3", "9", "1", " ", "=", "6", "0", "4"] && s.promptTokens == 9)
+        #expect(s.compiledTokens == ["bos", "2", "1", "3", "+", " ", "3", "9", "1", " ", "=", "6", "0", "4"] && s.promptTokens == 10)
+        #expect(s.lmTokens[s.promptTokens...].map { sum.decode($0) } == ["6", "0", "4"])
 
         let count = try loadTaskTokenizer(model: "default", root: repositoryRoot, task: .count)
         let k = try TokenTranslator(task: .count, tokenizer: count).compiledInput(for: Count.example(["x", "y", "x"]), tokenizer: count)
-        #expect(k.lmTokens[k.promptTokens...].map { count.decode($0) } == [" ", "2"])
+        #expect(k.lmTokens[k.promptTokens...].map { count.decode($0) } == ["2"] && k.compiledTokens[k.promptTokens] == "count")
         #expect(Array(k.compiledTokens.suffix(4)) == ["no", "no", "count", "2"] && k.compiledTokens.filter { $0 == "yes" }.count == 2)
     }
 }
