@@ -81,18 +81,20 @@ let package = Package(
         .target(name: "ReportStage", dependencies: ["Reporting", "Decoding", "Support", crypto]),
 
         // MARK: - Executables (one short file each over a library call)
+        .target(name: "StageCLI", dependencies: ["Tasks", "Support", "Tensor", argumentParser]),
         .executableTarget(name: "pipeline", dependencies: ["Pipeline", argumentParser]),
-        .executableTarget(name: "generate-data", dependencies: ["Tasks", "Support", argumentParser]),
+        .executableTarget(name: "generate-data", dependencies: ["StageCLI", "Tasks", "Support", argumentParser]),
         .executableTarget(name: "compile-rasp", dependencies: ["Compiler", "CompiledModelFile", "RASP", "SafeTensors", "Support", argumentParser]),
-        .executableTarget(name: "distill", dependencies: ["Injection", "Tasks", "Tensor", "Support", argumentParser]),
-        .executableTarget(name: "evaluate", dependencies: ["Evaluation", "LM", "Tasks", "Tensor", "Support", argumentParser]),
-        .executableTarget(name: "decode", dependencies: ["Decoding", "Tasks", "Support", "Tensor", argumentParser]),
-        .executableTarget(name: "report", dependencies: ["ReportStage", "Reporting", "Decoding", "Support", argumentParser]),
+        .executableTarget(name: "distill", dependencies: ["StageCLI", "Injection", "Tasks", "Tensor", "Support", argumentParser]),
+        .executableTarget(name: "evaluate", dependencies: ["StageCLI", "Evaluation", "LM", "Tasks", "Tensor", "Support", argumentParser]),
+        .executableTarget(name: "decode", dependencies: ["StageCLI", "Decoding", "Tasks", "Support", "Tensor", argumentParser]),
+        .executableTarget(name: "report", dependencies: ["StageCLI", "ReportStage", "Reporting", "Decoding", "Support", argumentParser]),
         .executableTarget(name: "graft-lm", dependencies: ["LM", "Engine", "Tensor", "Support", argumentParser]),
 
         // MARK: - Tests, one target per library
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
+        .testTarget(name: "StageCLITests", dependencies: ["StageCLI", "Tasks", "Tensor", argumentParser]),
         .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts", "SafeTensors"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Artifacts", "CArchive", "pipeline"]),
         .testTarget(name: "RASPTests", dependencies: ["RASP"]),

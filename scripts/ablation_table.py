@@ -53,9 +53,14 @@ def main():
         log = [json.loads(l) for l in open(os.path.join(root, name, "log.jsonl"))]
         hooked = [l["answer_accuracy"] for l in log if l.get("detach_and_roll")][-20:]
         under = sum(hooked) / len(hooked) if hooked else None
+        # Accuracy of each answer token at the last validation (logged since the answer-token diagnostic).
+        vt = [l for l in log if "validation_token_accuracy" in l]
+        tokens = ("/".join(f"{100 * a:.0f}" for a in vt[-1]["validation_token_accuracy"]) +
+                  (" (rolled " + "/".join(f"{100 * a:.0f}" for a in vt[-1]["validation_token_accuracy_rolled"]) + ")"
+                   if "validation_token_accuracy_rolled" in vt[-1] else "")) if vt else "–"
         if "stopped_after" in s:
             name += f" (stopped after step {s['stopped_after']})"
-        rows.append((name, flags, curve, reached, cos, s["seconds_per_step"], s["examples"]["validation"], s.get("adapter_init"), rolled, under))
+        rows.append((name, flags, curve, reached, cos, s["seconds_per_step"], s["examples"]["validation"], s.get("adapter_init"), rolled, under, tokens))
     steps = sorted(steps)
     machine = os.path.join(root, "machine.txt")
     if os.path.exists(machine):
@@ -66,19 +71,20 @@ def main():
     print("Each variant's first line is the plain validation accuracy; an injection run's second line ('rolled') is the "
           "same examples with detach-and-roll acting (everything outside the output subspace taken from another "
           "example in the batch), where measured. 'answer acc. under D&R' is the per-token answer accuracy of the "
-          "training batches over the last 20 steps with detach-and-roll acting.\n")
-    print("| variant | flags | " + " | ".join(str(s) for s in steps) + f" | steps to {target:.0%} | answer acc. under D&R | mean cos (layers 0…k) | s/step |")
-    print("|---|---|" + "---:|" * len(steps) + "---:|---:|---|---:|")
-    for name, flags, curve, reached, cos, sps, _, fit, rolled, under in rows:
+          "training batches over the last 20 steps with detach-and-roll acting. 'answer tokens' is the validation accuracy (%) "
+          "of answer token 1, 2, … (teacher forced) at the last measured step, plain and rolled.\n")
+    print("| variant | flags | " + " | ".join(str(s) for s in steps) + f" | steps to {target:.0%} | answer tokens | answer acc. under D&R | mean cos (layers 0…k) | s/step |")
+    print("|---|---|" + "---:|" * len(steps) + "---:|---|---:|---|---:|")
+    for name, flags, curve, reached, cos, sps, _, fit, rolled, under, tokens in rows:
         accs = " | ".join(f"{100 * curve[s]:.0f}" if s in curve else "" for s in steps)
         cs = " ".join(f"{c:.2f}" for c in cos) if cos else "–"
         u = f"{100 * under:.0f} %" if under is not None else "–"
         t = f"{sps:.2f}" if sps is not None else "–"
-        print(f"| {name} | `{flags}` | {accs} | {reached if reached is not None else '–'} | {u} | {cs} | {t} |")
+        print(f"| {name} | `{flags}` | {accs} | {reached if reached is not None else '–'} | {tokens} | {u} | {cs} | {t} |")
         if rolled:
             r = " | ".join(f"{100 * rolled[s]:.0f}" if s in rolled else "" for s in steps)
             rr = first_reached(rolled, target)
-            print(f"| {name}, rolled | | {r} | {rr if rr is not None else '–'} | | | |")
+            print(f"| {name}, rolled | | {r} | {rr if rr is not None else '–'} | | | | |")
     fits = [(r[0], r[7]) for r in rows if r[7]]
     if fits:
         print("\nLeast-squares adapter initialisation (cosine per layer of the fit on the untouched LM, before training):\n")

@@ -161,10 +161,3 @@ public func readTaskRows(_ path: String, limit: Int, accept: (TaskRow) -> Bool) 
     return (rows, refused)
 }
 
-/// Writes headline metrics where the pipeline runner asks for them ($GRAFT_METRICS), if it does.
-public func writeHeadlineMetrics(_ metrics: [String: Double], environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-    guard let path = environment["GRAFT_METRICS"], !path.isEmpty else { return }
-    let e = JSONEncoder()
-    e.outputFormatting = [.sortedKeys]
-    try writeFileAtomically(path, bytes: [UInt8](try e.encode(metrics.filter { $0.value.isFinite })))
-}

@@ -4,6 +4,7 @@
 import ArgumentParser
 import Decoding
 import Foundation
+import StageCLI
 import Support
 import Tasks
 import Tensor
@@ -13,9 +14,9 @@ struct Decode: ParsableCommand {
         commandName: "decode",
         abstract: "Decodes RASP variables from the LM's residual stream (tables, heat maps, accuracy per layer).")
 
-    @Option(help: "dyck, count or sum.") var task: String
+    @Option(help: "dyck, count or sum.") var task: TaskKind
     @Option(help: "Recorded in decode.json: injection or baseline.") var method = "injection"
-    @Option(help: "smoke, default or paper (sets --examples and --fit-examples).") var profile = "default"
+    @Option(help: "smoke, default or paper (sets --examples and --fit-examples).") var profile: DataProfile = .default
     @Option(help: "Tokenizer and base model (default, a GGUF, a HF folder).") var model = "default"
     @Option(help: "Fine-tuned weights (graft-lm-weights); without it the base model is decoded.") var weights: String?
     @Option(help: "The distill stage's adapter; without it one is fitted by least squares on --train.") var adapter: String?
@@ -29,15 +30,12 @@ struct Decode: ParsableCommand {
     @Option(help: "How many --train rows to fit on (default: by profile).") var fitExamples: Int?
     @Option(help: "Baseline weights: the control, scored with a least-squares adapter.") var baselineWeights: String?
     @Option(help: "Ridge, relative to the mean diagonal of the centred Gram matrix.") var ridge = 1e-3
-    @Option(help: "Threads for OpenBLAS and graft's loops.") var threads = 2
+    @OptionGroup var threads: ThreadOptions
     @Option(help: "decode.json to write.") var out: String
     @Option(help: "Tar of the figures (example-<i>-raw/adapted/table .svg/.png) to write.") var outFigures: String
 
     func run() throws {
-        guard let task = TaskKind(rawValue: task) else { throw ValidationError("--task must be dyck, count or sum, got \(task)") }
-        guard let profile = DataProfile(rawValue: profile) else { throw ValidationError("--profile must be smoke, default or paper") }
-        guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1") }
-        Threads.set(threads)
+        threads.apply()
         var o = DecodeOptions(task: task, method: method, profile: profile, compiled: compiled, out: out, outFigures: outFigures)
         o.root = ProcessInfo.processInfo.environment["GRAFT_ROOT"] ?? "."
         o.model = model; o.weights = weights; o.adapter = adapter; o.layer = layer; o.test = test; o.train = train

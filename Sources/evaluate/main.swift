@@ -5,11 +5,11 @@ import ArgumentParser
 import Evaluation
 import Foundation
 import LM
+import StageCLI
 import Support
 import Tasks
 import Tensor
 
-extension TaskKind: ExpressibleByArgument {}
 extension EvaluationProfile: ExpressibleByArgument {}
 extension RetentionTokenizer: ExpressibleByArgument {}
 
@@ -50,14 +50,13 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Seed of the noise experiment.") var seed: UInt64 = 42
     @Option(help: "Rows per batched forward.") var batchRows = 16
     @Option(help: "Padded tokens per batched forward.") var batchTokens = 2048
-    @Option(help: "Threads for OpenBLAS and graft's loops.") var threads = 2
+    @OptionGroup var threads: ThreadOptions
     @Flag(help: "No progress bars.") var quiet = false
     @Option(help: "metrics.json to write.") var out: String
     @Option(help: "Wall times per part (kept out of metrics.json so that it is byte-identical across runs).") var outTiming: String?
 
     func run() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1, got \(threads)") }
-        Threads.set(threads)
+        threads.apply()
         var r = EvaluationRequest(task: task, method: method, profile: profile, test: test)
         r.model = model; r.weights = weights; r.ood = ood; r.adapter = adapter; r.compiled = compiled
         r.root = ProcessInfo.processInfo.environment["GRAFT_ROOT"] ?? "."

@@ -3,6 +3,7 @@
 // the Tasks library (writeTaskData, writeCorpora).
 import ArgumentParser
 import Foundation
+import StageCLI
 import Support
 import Tasks
 
@@ -13,8 +14,6 @@ struct GenerateData: ParsableCommand {
         subcommands: [TaskCommand.self, CorporaCommand.self])
 }
 
-extension TaskKind: ExpressibleByArgument {}
-extension DataProfile: ExpressibleByArgument {}
 
 struct TaskCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "task", abstract: "One task's train/test/OOD sets and data card.")

@@ -5,6 +5,7 @@ import ArgumentParser
 import Decoding
 import Foundation
 import ReportStage
+import StageCLI
 import Support
 
 struct ReportCommand: ParsableCommand {
