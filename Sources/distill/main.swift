@@ -12,6 +12,7 @@ extension Method: ExpressibleByArgument {}
 extension AlgorithmNormalization: ExpressibleByArgument {}
 extension AdapterInitialization: ExpressibleByArgument {}
 extension OutputEmphasisLayer: ExpressibleByArgument {}
+extension LearningRateDecay: ExpressibleByArgument {}
 
 struct Distill: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -57,6 +58,9 @@ struct Distill: ParsableCommand {
     @Option(help: "Departure (default 0, the paper): detach-and-roll acts from this step on.") var detachAndRollFrom: Int?
     @Option(help: "Departure (default 0, the paper): both learning rates rise linearly over the first N steps.")
     var warmupSteps: Int?
+    @Option(help: "Departure (default none, the paper): after the warm-up both learning rates fall to --lr-floor × lr at the last step, linearly or along a half cosine (values: none, linear, cosine).")
+    var lrDecay: LearningRateDecay?
+    @Option(help: "The fraction of each learning rate left at the last step under --lr-decay (default 0).") var lrFloor: Float?
     @Option(help: "Departure (default none, the paper): compiled variables left out of the cosine, comma-separated labels (e.g. indices).")
     var excludeVariables: String?
     @Option(help: "Departure (default 1, the paper): compiled residual i is aligned with LM residual round(i·S); auto: S = min(2, (blocks − 4)/layers); or the k+1 LM residuals themselves, comma-separated (0,2,8,10,…).")
@@ -89,6 +93,8 @@ struct Distill: ParsableCommand {
         if let adapterInitExamples { s.adapterInitExamples = adapterInitExamples }
         if let detachAndRollFrom { s.detachAndRollFrom = detachAndRollFrom }
         if let warmupSteps { s.warmupSteps = warmupSteps }
+        if let lrDecay { s.lrDecay = lrDecay }
+        if let lrFloor { s.lrFloor = lrFloor }
         if let layerStride { s.layerStride = try LayerStride(argument: layerStride) }
         if let excludeVariables {
             s.excludedVariables = excludeVariables.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

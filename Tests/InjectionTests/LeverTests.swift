@@ -156,6 +156,37 @@ import Tensor
         for (f, q) in zip(full, quarter) { #expect(f > 0 && abs(q / f - 0.25) < 0.01, "largest first-step movement \(q) vs \(f)") }
     }
 
+    /// --lr-decay: after the warm-up the factor falls from 1 to the floor at the last update,
+    /// linearly or along a half cosine; none keeps it at 1; the trainer applies it to both groups.
+    @Test func learningRateDecaysToTheFloorAtTheLastStep() throws {
+        var s = TinyTask.settings(steps: 6)
+        s.warmupSteps = 2
+        s.lrDecay = .linear
+        let linear = (0..<6).map { s.learningRateFactor(step: $0) }
+        #expect(linear[0] == 0.5 && linear[1] == 1)
+        for (a, b) in zip(linear[1...], [1, 1, 2.0 / 3, 1.0 / 3, 0] as [Float]) { #expect(abs(a - b) < 1e-6, "\(linear)") }
+        s.lrDecay = .cosine
+        s.lrFloor = 0.1
+        let cosine = (0..<6).map { s.learningRateFactor(step: $0) }
+        #expect(abs(cosine[1] - 1) < 1e-6 && abs(cosine[5] - 0.1) < 1e-6 && abs(cosine[3] - 0.775) < 1e-6, "\(cosine)")
+        #expect(zip(cosine[2...], cosine[3...]).allSatisfy { $0 > $1 })
+        s.lrDecay = .none
+        #expect((2..<6).allSatisfy { s.learningRateFactor(step: $0) == 1 })
+        s.lrFloor = 1.5
+        #expect { try s.validate() } throws: { "\($0)".contains("floor 1.5") }
+
+        // The trainer's rates follow the factor: after the run each group sits at lr × factor(last step).
+        var d = TinyTask.settings(steps: 3)
+        d.lrDecay = .linear
+        d.lrFloor = 0.2
+        let t = try TinyTask.trainer(.injection, steps: 3, settings: d)
+        _ = try t.run()
+        for g in t.optimizer.groups {
+            let base = g.name == "adapter" ? d.lrAdapter : d.lrModel
+            #expect(abs(g.hyper.lr - base * 0.2) < 1e-9 * max(1, base), "\(g.name): \(g.hyper.lr)")
+        }
+    }
+
     /// --exclude-variables: each layer's cosine is the cosine over the other coordinates (checked
     /// against one computed by hand from the residuals), the excluded rows of the adapter get no
     /// gradient, and unknown labels or the output variable are refused with the labels there are.
