@@ -69,7 +69,6 @@ struct CompiledRow {
         let stage = try CompileStage(task)
         #expect(stage.vocab == compiledVocabulary(task) && stage.maxSeqLen == compiledMaxLength(task) && stage.causal && stage.bos == "bos")
         let model = try stage.model()
-        let runner = ModelRunner(model)
         let tokenizer = try loadTaskTokenizer(model: "default", root: repositoryRoot, task: task)
 
         // The default profile's test set size and distribution; dyck/count pools cut to 6,000
@@ -83,6 +82,23 @@ struct CompiledRow {
         let rows = try Data(contentsOf: URL(fileURLWithPath: outputs.test)).split(separator: UInt8(ascii: "\n")).map { try CompiledRow(Data($0)) }
         #expect(rows.count == sizes.test)
 
+        // Count and sum also have a variant placing the digits by their offset from the anchor
+        // (docs/distill.md, "Absolute positions"): compiled with the same parameters, it must agree too.
+        let relative = ["count": "count_relative.rasp", "sum": "int_sum_relative.rasp"][task.rawValue]
+        var programs = [(stage.program, model)]
+        if let relative {
+            var r = stage
+            r.program = repositoryRoot + "/stages/programs/" + relative
+            programs.append((r.program, try r.model()))
+        }
+        for (program, model) in programs {
+            let failures = try disagreements(task, model: model, rows: rows, tokenizer: tokenizer)
+            #expect(failures.isEmpty, "\(failures.count) of \(rows.count) \(task.rawValue) test rows disagree with \(program), e.g. \(failures.prefix(3))")
+        }
+    }
+
+    func disagreements(_ task: TaskKind, model: CompiledModel, rows: [CompiledRow], tokenizer: TaskTokenizer) throws -> [String] {
+        let runner = ModelRunner(model)
         var failures: [String] = []
         for row in rows {
             let input = row.compiledTokens.dropFirst().map { Value.string($0) }
@@ -94,7 +110,7 @@ struct CompiledRow {
                 failures.append("\(problem) in \(quoted(row.prompt + " " + row.label)) → \(row.compiledTokens)")
             }
         }
-        #expect(failures.isEmpty, "\(failures.count) of \(rows.count) \(task.rawValue) test rows disagree, e.g. \(failures.prefix(3))")
+        return failures
     }
 
     /// Why the compiled output disagrees with the row's label, or nil when it agrees. Dyck:
