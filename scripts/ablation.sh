@@ -12,7 +12,8 @@
 # Environment: VALIDATION (held-out examples, default 200), EVERY (validate every N steps, default 20),
 # THREADS (distill --threads, default 2; give two sweeps run side by side 1 each),
 # BIN (folder of the built executables, default .build/release; copy them elsewhere to keep
-# building while a sweep runs).
+# building while a sweep runs), KEEP_WEIGHTS (a folder: move each run's weights there as
+# <outdir-name>-<variant>.safetensors, e.g. for decode's --answer-probe; default: delete them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 4 ] || { sed -n '2,15p' "$0" >&2; exit 2; }
@@ -45,5 +46,9 @@ for variant in "$@"; do
     --out-weights "$dir/weights.safetensors" --out-adapter "$dir/adapter.safetensors" --out-log "$dir/log.jsonl" \
     --out-summary "$dir/summary.json" --checkpoint-dir "$dir/checkpoint" $flags > "$dir/stdout.log" 2>&1
   echo "$flags" > "$dir/flags.txt"
-  rm -f "$dir/weights.safetensors"          # 540 MB each; the curves are what the sweep keeps
+  if [ -n "${KEEP_WEIGHTS:-}" ]; then
+    mkdir -p "$KEEP_WEIGHTS"; mv "$dir/weights.safetensors" "$KEEP_WEIGHTS/$(basename "$out")-$name.safetensors"
+  else
+    rm -f "$dir/weights.safetensors"        # 540 MB each; the curves are what the sweep keeps
+  fi
 done

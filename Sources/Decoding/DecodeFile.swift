@@ -3,6 +3,7 @@
 // and of the least-squares control. Also the task-data rows decode reads (test/train.jsonl).
 import Foundation
 import Support
+import Tasks
 
 public struct DecodedExample: Codable, Sendable, Equatable {
     public var prompt: String
@@ -120,17 +121,7 @@ public struct DecodeSummary: Codable, Sendable, Equatable {
     }
 }
 
-/// One row of a task data file (generate-data's JSON Lines).
-public struct TaskRow: Decodable, Sendable, Equatable {
-    public var prompt: String
-    public var label: String
-    public var lm_tokens: [Int]
-    public var compiled_tokens: [String]
-    public var lm_to_compiled: [Int]
-}
-
-/// The first `limit` rows of a task data file; a row without the compiled fields is an error
-/// naming the line (the file was made without `--model`).
+/// The first `limit` rows of a task data file, with their compiled inputs (Tasks' `readTaskFile`).
 public func readTaskRows(_ path: String, limit: Int) throws -> [TaskRow] {
     try readTaskRows(path, limit: limit, accept: { _ in true }).rows
 }
@@ -138,26 +129,5 @@ public func readTaskRows(_ path: String, limit: Int) throws -> [TaskRow] {
 /// The first `limit` rows that `accept` takes, and how many rows it refused on the way; lines
 /// after the last row needed are not parsed.
 public func readTaskRows(_ path: String, limit: Int, accept: (TaskRow) -> Bool) throws -> (rows: [TaskRow], refused: Int) {
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw DecodeError("cannot read \(path); it is made by generate-data task (with --model)")
-    }
-    var rows: [TaskRow] = []
-    var refused = 0
-    var lineNumber = 0
-    for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
-        lineNumber += 1
-        if rows.count >= limit { break }
-        let row: TaskRow
-        do { row = try JSONDecoder().decode(TaskRow.self, from: Data(line)) } catch {
-            throw DecodeError("\(path):\(lineNumber): not a task row with lm_tokens, compiled_tokens and lm_to_compiled (\(error)); regenerate it with generate-data task --model default")
-        }
-        guard row.lm_to_compiled.count == row.lm_tokens.count, !row.lm_tokens.isEmpty,
-              row.lm_to_compiled.allSatisfy({ $0 >= 1 && $0 < row.compiled_tokens.count }) else {
-            throw DecodeError("\(path):\(lineNumber): lm_to_compiled (\(row.lm_to_compiled.count) entries) must map each of the \(row.lm_tokens.count) LM tokens to a compiled position 1..<\(row.compiled_tokens.count)")
-        }
-        if accept(row) { rows.append(row) } else { refused += 1 }
-    }
-    guard !rows.isEmpty else { throw DecodeError("\(path): no usable rows (\(refused) refused)") }
-    return (rows, refused)
+    try readTaskFile(path, needs: TaskFileNeeds(compiled: true), limit: limit, accept: accept)
 }
-

@@ -50,6 +50,8 @@ public struct DecodeOptions: Sendable {
     public var fitExamples: Int
     public var baselineWeights: String?
     public var ridge = 1e-3
+    /// Where to write the answer probe (AnswerProbe.swift) of the model; nil = not run.
+    public var answerProbe: String?
     public var out: String
     public var outFigures: String
 
@@ -90,6 +92,15 @@ public func runDecode(_ o: DecodeOptions, log: (String) -> Void = { _ in }) thro
         throw DecodeError("\(o.adapter ?? ""): the adapter aligns compiled residual \(k) with LM residual \(top); the LM has residuals 0...\(full.config.nLayers)")
     }
     let layer = o.layer ?? top
+    if let path = o.answerProbe {
+        guard let train = o.train, let test = o.test else { throw DecodeError("--answer-probe needs --train (fitting rows) and --test (held-out rows)") }
+        let probe = try probeAnswer(lm: full, fit: try readTaskRows(train, limit: o.fitExamples),
+                                    test: try readTaskRows(test, limit: o.examples), ridge: o.ridge,
+                                    tokenText: { bpe.decode([$0]) }, progress: log)
+        try writeFileAtomically(path, bytes: [UInt8](try probe.json()))
+        log("answer probe (\(probe.fitExamples) fitting rows, \(probe.examples) held out), held-out accuracy per residual (%):\n" + probe.table)
+        lap("answer_probe")
+    }
     // Only residuals 0...max(top, layer) are read: the blocks above them are never run.
     let lm = try truncatedModel(full, blocks: max(top, layer))
     lap("load")
@@ -122,12 +133,11 @@ public func runDecode(_ o: DecodeOptions, log: (String) -> Void = { _ in }) thro
     var inputs: [(prompt: String, example: AlignedExample)] = []
     for p in o.prompts {
         let c = try decodeInput(p, task: o.task, translator: translator, tokenizer: tokenizer)
-        inputs.append((p, try AlignedExample(TaskRow(prompt: p, label: "", lm_tokens: c.lmTokens, compiled_tokens: c.compiledTokens,
-                                                     lm_to_compiled: c.lmToCompiled), model: compiled, line: "prompt \(p.debugDescription): ")))
+        inputs.append((p, try AlignedExample(TaskRow(prompt: p, label: "", compiled: c), model: compiled, line: "prompt \(p.debugDescription): ")))
     }
     if o.promptsFromTest > 0 {
         guard let test = o.test else { throw DecodeError("--prompts-from-test needs --test") }
-        for row in try readTaskRows(test, limit: o.promptsFromTest, accept: { $0.compiled_tokens.count - 1 <= compiled.maxSeqLen }).rows {
+        for row in try readTaskRows(test, limit: o.promptsFromTest, accept: { ($0.compiled?.compiledTokens.count ?? 0) - 1 <= compiled.maxSeqLen }).rows {
             inputs.append((row.prompt + " " + row.label, try AlignedExample(row, model: compiled, line: "\(test): ")))
         }
     }
@@ -190,7 +200,7 @@ public func runDecode(_ o: DecodeOptions, log: (String) -> Void = { _ in }) thro
 /// and how many rows among those read were left out because their compiled input is longer
 /// than its max_seq_len (the count is recorded in decode.json and logged, never hidden).
 public func alignedExamples(_ path: String, limit: Int, model: CompiledModel) throws -> (examples: [AlignedExample], tooLong: Int) {
-    let (rows, tooLong) = try readTaskRows(path, limit: limit) { $0.compiled_tokens.count - 1 <= model.maxSeqLen }
+    let (rows, tooLong) = try readTaskRows(path, limit: limit) { ($0.compiled?.compiledTokens.count ?? 0) - 1 <= model.maxSeqLen }
     return (try rows.map { try AlignedExample($0, model: model, line: "\(path): ") }, tooLong)
 }
 

@@ -5,6 +5,7 @@
 import Compiler
 import LM
 import RASP
+import Tasks
 import Tensor
 
 /// One scoring input: an LM token sequence and the compiled input it is aligned with.
@@ -20,8 +21,11 @@ public struct AlignedExample: Sendable, Equatable {
 
 extension AlignedExample {
     public init(_ row: TaskRow, model: CompiledModel, line: String = "") throws {
-        self.init(lmTokens: row.lm_tokens, compiledInput: try compiledValues(row.compiled_tokens, for: model, line: line),
-                  lmToCompiled: row.lm_to_compiled)
+        guard let c = row.compiled else {
+            throw DecodeError("\(line)the row has no compiled inputs; regenerate the data with generate-data task --model default")
+        }
+        self.init(lmTokens: c.lmTokens, compiledInput: try compiledValues(c.compiledTokens, for: model, line: line),
+                  lmToCompiled: c.lmToCompiled)
     }
 }
 

@@ -11,14 +11,6 @@ public struct EvaluationInputError: Error, CustomStringConvertible {
     public init(_ d: String) { description = d }
 }
 
-/// A task example as evaluate needs it; `set` is the OOD set name (nil in test.jsonl).
-public struct TaskRow: Sendable, Equatable {
-    public var prompt: String
-    public var label: String
-    public var set: String?
-    public init(prompt: String, label: String, set: String? = nil) { self.prompt = prompt; self.label = label; self.set = set }
-}
-
 /// The bytes of `path`, or an error saying which stage makes it.
 func readInput(_ path: String, madeBy: String) throws -> [UInt8] {
     guard let data = FileManager.default.contents(atPath: path) else {
@@ -82,17 +74,7 @@ func intField(_ o: [String: JSONValue], _ key: String, _ problem: (String) -> Vo
 /// test.jsonl or ood.jsonl rows ("prompt", "label", and "set" when `requireSet`), each checked to
 /// be an example of `task`.
 public func readTaskRows(_ path: String, task: TaskKind, requireSet: Bool) throws -> [TaskRow] {
-    let madeBy = "generate-data task (pipeline run data/<task>)"
-    let rows = try parseJSONLines(try readInput(path, madeBy: madeBy), file: path, madeBy: madeBy) { o, problem -> TaskRow? in
-        let p = stringField(o, "prompt", problem), l = stringField(o, "label", problem)
-        let s = requireSet ? stringField(o, "set", problem) : nil
-        if let l, l.isEmpty { problem("empty label") }
-        guard let p, let l else { return nil }
-        if let issue = task.problem(prompt: p, label: l) { problem(issue) }
-        return TaskRow(prompt: p, label: l, set: s)
-    }
-    guard !rows.isEmpty else { throw EvaluationInputError("\(path) has no examples; regenerate it with \(madeBy)") }
-    return rows
+    try readTaskFile(path, needs: TaskFileNeeds(set: requireSet, task: task)).rows
 }
 
 public struct SentimentRow: Sendable, Equatable {

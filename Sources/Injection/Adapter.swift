@@ -127,9 +127,7 @@ public enum AdapterFile {
         try b.floats(Adapter.biasName).withUnsafeBufferPointer { a.bias.update(from: $0.baseAddress!, count: $0.count) }
         var residuals: [Int]? = nil
         if let text = b.metadata["residuals"] {
-            let r = text.split(separator: ",").compactMap { Int($0) }
-            let parts = text.split(separator: ",", omittingEmptySubsequences: false)
-            if parts.count != r.count { throw InjectionError("\(source): residuals '\(text)' are not integers; rerun the distill stage") }
+            guard let r = parseResidualList(text) else { throw InjectionError("\(source): residuals '\(text)' are not integers; rerun the distill stage") }
             if let problem = alignedResidualsProblem(r, layers: layers, lmBlocks: nil) {
                 throw InjectionError("\(source): residuals '\(text)': \(problem); rerun the distill stage")
             }

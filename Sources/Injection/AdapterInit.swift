@@ -88,3 +88,80 @@ private func alignedRows(_ tb: TaskBatch, model: TransformerLM, residuals: [Int]
     }
     return (xs, ys)
 }
+
+/// What a refit of the output rows saw: rows (answer positions), how often the refitted rows' argmax
+/// agrees with the compiled output there (on the fitted rows), and seconds.
+public struct OutputRefit: Sendable {
+    public var rows: Int
+    public var agreement: Double
+    /// Output dimensions constant at the answer positions (a value never asked there), whose rows were kept.
+    public var kept: [Int]
+    public var seconds: Double
+}
+
+/// `--output-refit-every` (a departure): the adapter's rows for the output variable (weight and
+/// bias) are refitted by weighted ridge least squares on the model's *current* residuals, pooling
+/// (a) every aligned position of every aligned layer i (LM residual `lmResiduals[i]` → the compiled
+/// output coordinates after layer i, as the least-squares initialisation fits them: the adapter is
+/// shared, and these rows enter every layer's cosine) and (b) the positions that predict an answer
+/// token at the hooked residual (`lmResiduals[k] + 1`, the output of the hooked block → the compiled
+/// output after layer k), the two groups weighted equally. Detach-and-roll keeps exactly the span of
+/// these rows, so after the refit it keeps the directions in which the model holds its answer
+/// linearly at the hook (`decode --answer-probe`). Every other row is left as it is, and so is an
+/// output row the data cannot fit (its value never occurs): the rows must stay independent for
+/// the projector.
+public func refitOutputRows(_ adapter: Adapter, model: TransformerLM, teacher: CompiledTeacher, records: [TaskRecord],
+                            pad: Int32, layers k: Int, outputDims: [Int], lmResiduals: [Int], batch: Int,
+                            ridge: Double = 1e-3) throws -> OutputRefit {
+    guard !records.isEmpty, !outputDims.isEmpty else { throw InjectionError("output refit: no training examples or no output dimensions") }
+    if let problem = alignedResidualsProblem(lmResiduals, layers: k, lmBlocks: model.config.nLayers) { preconditionFailure("refitOutputRows: \(problem)") }
+    let began = monotonicSeconds()
+    let d = adapter.lmWidth, c = adapter.compiledWidth, r = outputDims.count, hooked = lmResiduals[k] + 1
+    var eq = NormalEquations(inputWidth: d, outputWidth: r)
+    var answers: [(x: [Float], y: [Float])] = []
+    func gather(_ h: UnsafePointer<Float>, _ compiled: [Float], _ rows: [Int]) -> (x: [Float], y: [Float]) {
+        var x = [Float](repeating: 0, count: rows.count * d), y = [Float](repeating: 0, count: rows.count * r)
+        for (j, row) in rows.enumerated() {
+            for q in 0..<d { x[j * d + q] = h[row * d + q] }
+            for (o, dim) in outputDims.enumerated() { y[j * r + o] = compiled[row * c + dim] }
+        }
+        return (x, y)
+    }
+    for start in stride(from: 0, to: records.count, by: batch) {
+        let tb = try teacher.batch(Array(records[start..<min(start + batch, records.count)]), pad: pad, withTargets: true)
+        let out = try model.forward(tb.tokens, batch: tb.b, seq: tb.t, options: ForwardOptions(training: false, computeLogits: false))
+        let aligned = tb.aligned.indices.filter { tb.aligned[$0] }
+        let answerRows = tb.targets.indices.filter { tb.targets[$0] >= 0 && tb.aligned[$0] }
+        guard !aligned.isEmpty, !answerRows.isEmpty else { continue }
+        for (i, residual) in lmResiduals.enumerated() {
+            let (x, y) = gather(out.residual(residual), tb.compiled[i], aligned)
+            try eq.add(x: x, y: y, rows: aligned.count)
+        }
+        let answer = gather(out.residual(hooked), tb.compiled[k], answerRows)
+        try eq.add(x: answer.x, y: answer.y, rows: answerRows.count,
+                   weight: Double(aligned.count * (k + 1)) / Double(answerRows.count))
+        answers.append(answer)
+    }
+    guard !answers.isEmpty else { throw InjectionError("output refit: the examples have no answer positions") }
+    let map = try eq.solve(ridge: ridge)
+    let norms = outputDims.indices.map { o in (0..<d).reduce(Float(0)) { $0 + map.weight[o * d + $1] * map.weight[o * d + $1] }.squareRoot() }
+    let largest = norms.max() ?? 0
+    var kept: [Int] = []
+    for (o, dim) in outputDims.enumerated() {
+        guard norms[o] > 1e-6 * largest else { kept.append(dim); continue }
+        for q in 0..<d { adapter.weight[dim * d + q] = map.weight[o * d + q] }
+        adapter.bias[dim] = map.bias[o]
+    }
+    // How often the refitted rows read the compiled answer at the hook (argmax), on the fitted rows.
+    var agree = 0, total = 0
+    for (x, y) in answers {
+        let m = x.count / d
+        let p = try map.apply(x, rows: m)
+        for j in 0..<m {
+            let s = p[(j * r)..<((j + 1) * r)], t = y[(j * r)..<((j + 1) * r)]
+            if s.indices.max(by: { s[$0] < s[$1] }) == t.indices.max(by: { t[$0] < t[$1] }) { agree += 1 }
+        }
+        total += m
+    }
+    return OutputRefit(rows: eq.rows, agreement: Double(agree) / Double(max(total, 1)), kept: kept, seconds: monotonicSeconds() - began)
+}

@@ -79,6 +79,8 @@ public final class Objective {
     public let detachAndRoll: Bool
     /// Whether the next steps apply it (the trainer turns it on at `detachAndRollFrom`).
     public var detachAndRollActive: Bool
+    /// Its strength λ in (0, 1] while active (below 1 only during `--detach-and-roll-ramp`).
+    public var detachAndRollStrength: Float = 1
     let scratch: LossScratch
     private var adapted = FloatBuffer(count: 0)       // [N, C]
     private var dAdapted = FloatBuffer(count: 0)      // [N, C]
@@ -137,7 +139,7 @@ public final class Objective {
         if detachAndRoll && detachAndRollActive {
             out.detachAndRoll = true
             let p = try subspaceProjector(rows: adapter.rows(outputDims), r: outputDims.count, d: student.config.dModel)
-            hook = (hookBlock, DetachAndRoll(projector: p, d: student.config.dModel))
+            hook = (hookBlock, DetachAndRoll(projector: p, d: student.config.dModel, strength: detachAndRollStrength))
         }
         // The LM head runs only at the answer positions, the only rows the cross-entropy reads.
         let answerRows = task.targets.indices.filter { task.targets[$0] >= 0 }

@@ -30,6 +30,14 @@ public struct DistillSettings: Sendable, Codable, Equatable {
     /// Detach-and-roll acts from this step on (0: every step, the paper); before it, injection trains
     /// CE + algorithm loss + KL without the intervention.
     public var detachAndRollFrom: Int = 0
+    /// Detach-and-roll is phased in over this many steps from `detachAndRollFrom` (0: at once, the
+    /// paper): at strength λ the hook keeps (1 − λ) of the row's own complement and takes λ of the
+    /// rolled one, λ rising linearly from 1/R at the first step to 1 at step R (DetachAndRoll).
+    public var detachAndRollRamp: Int = 0
+    /// From the detach-and-roll start step on, every N steps (0: never, the paper), the adapter's
+    /// output rows are refitted by least squares on the current model's hooked residual at the answer
+    /// positions of `adapterInitExamples` training examples (`refitOutputRows`).
+    public var outputRefitEvery: Int = 0
     /// Both learning rates rise linearly from lr/W to lr over the first W steps (0: constant from
     /// step 1, the paper). Adam's first updates are sign-like, of size lr on every parameter; without
     /// a warm-up one step undoes a least-squares adapter (docs/distill.md, "Levers").
@@ -52,9 +60,26 @@ public struct DistillSettings: Sendable, Codable, Equatable {
     /// for an LM of `lmBlocks` blocks. An explicit list is returned as given: check it with
     /// `alignedResidualsProblem` (runDistill does).
     public func alignedResiduals(compiledLayers k: Int, lmBlocks: Int) -> [Int] {
-        if case .residuals(let r) = layerStride { return r }
-        let s = layerStride.resolved(compiledLayers: k, lmBlocks: lmBlocks)
+        let s: Double
+        switch layerStride {
+        case .residuals(let r): return r
+        case .fixed(let stride): s = stride
+        case .auto: s = LayerStride.automatic(compiledLayers: k, lmBlocks: lmBlocks)
+        }
         return (0...k).map { Int((Double($0) * s).rounded()) }
+    }
+
+    /// Strength λ of detach-and-roll in step `step` (0-based): 0 before `detachAndRollFrom`, then 1
+    /// or, with a ramp of R steps, (step − from + 1)/R up to 1.
+    public func detachAndRollStrength(step: Int) -> Float {
+        guard detachAndRoll, step >= detachAndRollFrom else { return 0 }
+        guard detachAndRollRamp > 0 else { return 1 }
+        return min(1, Float(step - detachAndRollFrom + 1) / Float(detachAndRollRamp))
+    }
+
+    /// Whether the output rows are refitted before step `step` (`--output-refit-every`).
+    public func refitsOutput(step: Int) -> Bool {
+        outputRefitEvery > 0 && detachAndRoll && step >= detachAndRollFrom && (step - detachAndRollFrom) % outputRefitEvery == 0
     }
 
     /// Learning-rate factor of the update that ends step `step` (0-based).
@@ -114,6 +139,8 @@ public struct DistillSettings: Sendable, Codable, Equatable {
         if validationExamples < 0 { p.append("validation examples \(validationExamples) < 0") }
         if adapterInit == .leastSquares && adapterInitExamples < 1 { p.append("adapter-init examples \(adapterInitExamples) < 1") }
         if detachAndRollFrom < 0 { p.append("detach-and-roll start step \(detachAndRollFrom) < 0") }
+        if outputRefitEvery < 0 { p.append("output refit interval \(outputRefitEvery) < 0") }
+        if detachAndRollRamp < 0 { p.append("detach-and-roll ramp \(detachAndRollRamp) < 0 steps") }
         if warmupSteps < 0 { p.append("warm-up steps \(warmupSteps) < 0") }
         if !(lrFloor >= 0 && lrFloor <= 1) { p.append("learning-rate floor \(lrFloor) must be in [0, 1]") }
         if case .fixed(let s) = layerStride, !(s >= 1) || !s.isFinite { p.append("layer stride \(s) must be finite and ≥ 1") }
@@ -150,22 +177,16 @@ public enum LayerStride: Sendable, Equatable, Codable, CustomStringConvertible {
     /// programs whose layers need unequal depth, e.g. an attention layer given more blocks than an MLP lookup.
     case residuals([Int])
 
-    /// The stride of `.fixed` and `.auto`; an explicit list has none (its mean spacing is returned).
-    public func resolved(compiledLayers k: Int, lmBlocks: Int) -> Double {
-        switch self {
-        case .fixed(let s): return s
-        case .auto: return max(1, min(2, Double(lmBlocks - 4) / Double(max(k, 1))))
-        case .residuals(let r): return r.count > 1 ? Double(r.last! - r.first!) / Double(r.count - 1) : 1
-        }
+    /// The stride `.auto` stands for.
+    public static func automatic(compiledLayers k: Int, lmBlocks: Int) -> Double {
+        max(1, min(2, Double(lmBlocks - 4) / Double(max(k, 1))))
     }
 
     /// "auto", a number ≥ 1, or a comma-separated list of LM residual indices ("0,2,8,10").
     public init(argument: String) throws {
         if argument == "auto" { self = .auto; return }
         if argument.contains(",") {
-            let parts = argument.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            let r = parts.compactMap { Int($0) }
-            guard r.count == parts.count else {
+            guard let r = parseResidualList(argument) else {
                 throw InjectionError("--layer-stride '\(argument)': a list must hold LM residual indices (integers) separated by commas, e.g. 0,2,8,10")
             }
             if let problem = alignedResidualsProblem(r, layers: r.count - 1, lmBlocks: nil) {
@@ -200,6 +221,14 @@ public enum LayerStride: Sendable, Equatable, Codable, CustomStringConvertible {
         case .residuals: try c.encode(description)
         }
     }
+}
+
+/// The integers of a comma-separated list ("0,2,8,10", blanks around items allowed), or nil when an
+/// item is not one: the one reader of residual lists (the flag and adapter files).
+public func parseResidualList(_ text: String) -> [Int]? {
+    let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+    let r = parts.compactMap { Int($0) }
+    return r.count == parts.count ? r : nil
 }
 
 /// Why `r` cannot pair compiled residuals 0...layers with LM residuals, or nil when it can: it

@@ -6,6 +6,7 @@
 import Compiler
 import Foundation
 import RASP
+import Tasks
 
 /// One supervised example with its compiled inputs.
 public struct TaskRecord: Sendable, Equatable {
@@ -22,39 +23,14 @@ public struct TaskRecord: Sendable, Equatable {
     }
 }
 
-private struct RecordLine: Decodable {
-    var lm_tokens: [Int32]?
-    var prompt_tokens: Int?
-    var compiled_tokens: [String]?
-    var lm_to_compiled: [Int]?
-}
-
-/// Reads a task JSON Lines file; every line must carry compiled inputs (generate-data with an LM
-/// tokenizer) — a missing field is an error naming the file and line.
+/// Reads a task JSON Lines file (Tasks' `readTaskFile`); every line must carry compiled inputs
+/// (generate-data with an LM tokenizer) — a missing field is an error naming the file and line.
 public func readTaskRecords(_ path: String) throws -> [TaskRecord] {
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw InjectionError("cannot read task data \(path); it is made by generate-data task (pipeline run data/…)")
+    try readTaskFile(path, needs: TaskFileNeeds(compiled: true)).rows.map { row in
+        let c = row.compiled!
+        return TaskRecord(lmTokens: c.lmTokens.map(Int32.init), promptTokens: c.promptTokens,
+                          compiledTokens: Array(c.compiledTokens.dropFirst()), lmToCompiled: c.lmToCompiled)
     }
-    var out: [TaskRecord] = []
-    let decoder = JSONDecoder()
-    var lineNumber = 0
-    for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-        lineNumber += 1
-        if line.isEmpty { continue }
-        let r: RecordLine
-        do { r = try decoder.decode(RecordLine.self, from: Data(line)) } catch {
-            throw InjectionError("\(path):\(lineNumber): not a JSON object of a task example (\(error)); regenerate it with generate-data")
-        }
-        guard let lm = r.lm_tokens, let p = r.prompt_tokens, let c = r.compiled_tokens, let map = r.lm_to_compiled else {
-            throw InjectionError("\(path):\(lineNumber): the example has no compiled inputs (lm_tokens, prompt_tokens, compiled_tokens, lm_to_compiled); generate the data with --model so alignment is computed")
-        }
-        guard c.first == "bos", map.count == lm.count, p > 0, p < lm.count else {
-            throw InjectionError("\(path):\(lineNumber): inconsistent compiled inputs (compiled_tokens must start with bos, lm_to_compiled must have one entry per LM token, 0 < prompt_tokens < \(lm.count))")
-        }
-        out.append(TaskRecord(lmTokens: lm, promptTokens: p, compiledTokens: Array(c.dropFirst()), lmToCompiled: map))
-    }
-    guard !out.isEmpty else { throw InjectionError("\(path) holds no examples") }
-    return out
 }
 
 /// One batch of task examples, ready for the student's forward and the losses.

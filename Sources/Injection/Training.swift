@@ -188,8 +188,19 @@ public final class Trainer {
                 ?? CompiledTeacher.plainBatch(records, pad: data.pad)
             let text = settings.textBatch > 0 ? textBatch(step: step) : nil
             timing["batch (compiled targets)", default: 0] += monotonicSeconds() - batchStart
+            var refit: OutputRefit? = nil
+            if settings.refitsOutput(step: step), objective.method == .injection, let teacherModel {
+                let n = min(settings.adapterInitExamples, data.train.count)
+                refit = try refitOutputRows(objective.adapter, model: objective.student, teacher: teacherModel,
+                                            records: Array(data.train[..<n]), pad: data.pad, layers: objective.layers,
+                                            outputDims: objective.outputDims, lmResiduals: objective.lmResiduals,
+                                            batch: max(settings.taskBatch, 8))
+                timing["output refit", default: 0] += refit!.seconds
+            }
             optimizer.zeroGrad()
-            objective.detachAndRollActive = step >= settings.detachAndRollFrom
+            let strength = settings.detachAndRollStrength(step: step)
+            objective.detachAndRollActive = strength > 0
+            objective.detachAndRollStrength = max(strength, Float.leastNormalMagnitude)
             let losses = try objective.step(task: batch, text: text, textRows: settings.textBatch, textLength: settings.textTokens)
             guard losses.isFinite else {
                 throw NonFiniteLossError(description: "distill: a non-finite loss at step \(step + 1) (total \(losses.total), ce \(losses.ce), alg \(losses.alg), kl \(losses.kl)); the parameters of this step were not applied and the last good checkpoint (step \(step - step % settings.checkpointEvery)) is kept. Lower the learning rates (--lr-model, --lr-adapter) and rerun: it resumes from that checkpoint.")
@@ -203,6 +214,10 @@ public final class Trainer {
             tokens += batch.b * batch.t + (text?.count ?? 0)
             last = losses
             log.append(logLine(step: step, losses))
+            if let refit {
+                log[log.count - 1] = log[log.count - 1].adding("output_refit_rows", .int(Int64(refit.rows)))
+                    .adding("output_refit_agreement", .double(refit.agreement))
+            }
             var rolled: Double? = nil
             if step % settings.validateEvery == 0 || step == settings.steps, !data.validation.isEmpty {
                 let t0 = monotonicSeconds()
@@ -242,6 +257,7 @@ public final class Trainer {
             o["alg"] = .double(Double(l.alg))
             o["cos"] = .array(l.cosine.map { .double(Double($0)) })
             o["detach_and_roll"] = .bool(l.detachAndRoll)
+            if settings.detachAndRollRamp > 0 { o["detach_and_roll_strength"] = .double(l.detachAndRoll ? Double(objective.detachAndRollStrength) : 0) }
             if objective.weights.outputEmphasis > 0 { o["output"] = .double(Double(l.output)) }
         }
         return .object(o)

@@ -145,7 +145,8 @@ public struct TokenTranslator: Sendable {
         }
         var compiled = ids.map { table[$0] ?? filler }
         for i in prefixTokens.indices { compiled[i] = filler }
-        let p = promptIDs.count
+        var promptTokens = promptIDs.count
+        let p = promptTokens
         if let (anchor, replacement) = anchor {
             guard p > 0, compiled[p - 1] == anchor else {
                 throw AlignmentError(description: "\(task.rawValue) alignment: the prompt \(quoted(example.prompt)) does not end in a token that maps to the answer anchor \"\(anchor)\"")
@@ -155,12 +156,11 @@ public struct TokenTranslator: Sendable {
                 compiled[p] = anchor
                 // The lone space is given, not asked: it joins the prompt's tokens, so every answer
                 // token is a digit that final_result holds where the LM predicts it.
-                return CompiledInput(lmTokens: ids, compiledTokens: ["bos"] + compiled, lmToCompiled: ids.indices.map { $0 + 1 },
-                                     promptTokens: p + 1)
+                promptTokens = p + 1
             }
         }
         return CompiledInput(lmTokens: ids, compiledTokens: ["bos"] + compiled, lmToCompiled: ids.indices.map { $0 + 1 },
-                             promptTokens: p)
+                             promptTokens: promptTokens)
     }
 
     /// The alignment rules of this task as data-card lines.

@@ -30,6 +30,8 @@ public func fitAffineLeastSquares(x: [Float], y: [Float], rows n: Int, inputWidt
 public struct NormalEquations: Sendable {
     public let inputWidth: Int, outputWidth: Int
     public private(set) var rows = 0
+    /// Σ of the rows' weights (= rows when every row has weight 1).
+    public private(set) var totalWeight = 0.0
     var shiftX: [Float] = [], shiftY: [Float] = []
     var xx: [Double], xy: [Double], sx: [Double], sy: [Double]   // [D, D], [D, C], [D], [C]
 
@@ -39,8 +41,8 @@ public struct NormalEquations: Sendable {
         sx = [Double](repeating: 0, count: d); sy = [Double](repeating: 0, count: c)
     }
 
-    /// Adds rows x [N, D] ↔ y [N, C].
-    public mutating func add(x: [Float], y: [Float], rows n: Int) throws {
+    /// Adds rows x [N, D] ↔ y [N, C], each counted `weight` times in the squared error (weighted least squares).
+    public mutating func add(x: [Float], y: [Float], rows n: Int, weight: Double = 1) throws {
         let d = inputWidth, c = outputWidth
         guard n > 0, x.count == n * d, y.count == n * c else {
             throw LeastSquaresError("least squares: x has \(x.count) values and y \(y.count); expected \(n)×\(d) and \(n)×\(c)")
@@ -48,11 +50,12 @@ public struct NormalEquations: Sendable {
         if let bad = (x.first { !$0.isFinite } ?? y.first { !$0.isFinite }) {
             throw LeastSquaresError("least squares: a non-finite value (\(bad)) among the rows")
         }
+        guard weight > 0, weight.isFinite else { throw LeastSquaresError("least squares: row weight \(weight) must be finite and > 0") }
         if rows == 0 { shiftX = columnMeans(x, n, d).map(Float.init); shiftY = columnMeans(y, n, c).map(Float.init) }
         var xs = x, ys = y                                  // shifted copies [N, D], [N, C]
         for r in 0..<n {
-            for j in 0..<d { xs[r * d + j] -= shiftX[j]; sx[j] += Double(xs[r * d + j]) }
-            for j in 0..<c { ys[r * c + j] -= shiftY[j]; sy[j] += Double(ys[r * c + j]) }
+            for j in 0..<d { xs[r * d + j] -= shiftX[j]; sx[j] += weight * Double(xs[r * d + j]) }
+            for j in 0..<c { ys[r * c + j] -= shiftY[j]; sy[j] += weight * Double(ys[r * c + j]) }
         }
         var gram = [Float](repeating: 0, count: d * d)     // [D, D] = x̃ᵀ·x̃
         var cross = [Float](repeating: 0, count: d * c)    // [D, C] = x̃ᵀ·ỹ
@@ -68,14 +71,15 @@ public struct NormalEquations: Sendable {
                 }
             }
         }
-        for i in 0..<(d * d) { xx[i] += Double(gram[i]) }
-        for i in 0..<(d * c) { xy[i] += Double(cross[i]) }
+        for i in 0..<(d * d) { xx[i] += weight * Double(gram[i]) }
+        for i in 0..<(d * c) { xy[i] += weight * Double(cross[i]) }
         rows += n
+        totalWeight += weight * Double(n)
     }
 
     /// Solves the ridge normal equations on the centred sums.
     public func solve(ridge: Double) throws -> AffineMap {
-        let d = inputWidth, c = outputWidth, n = Double(rows)
+        let d = inputWidth, c = outputWidth, n = totalWeight
         guard rows > 0 else { throw LeastSquaresError("least squares: no rows to fit") }
         guard ridge >= 0, ridge.isFinite else { throw LeastSquaresError("least squares: ridge must be finite and ≥ 0, got \(ridge)") }
         let mx = sx.map { $0 / n }, my = sy.map { $0 / n }  // means of the shifted rows

@@ -30,6 +30,7 @@ struct Decode: ParsableCommand {
     @Option(help: "How many --train rows to fit on (default: by profile).") var fitExamples: Int?
     @Option(help: "Baseline weights: the control, scored with a least-squares adapter.") var baselineWeights: String?
     @Option(help: "Ridge, relative to the mean diagonal of the centred Gram matrix.") var ridge = 1e-3
+    @Option(help: "Also write the answer probe here: a least-squares probe of the answer token at every LM residual (needs --train, --test).") var answerProbe: String?
     @OptionGroup var threads: ThreadOptions
     @Option(help: "decode.json to write.") var out: String
     @Option(help: "Tar of the figures (example-<i>-raw/adapted/table .svg/.png) to write.") var outFigures: String
@@ -39,7 +40,7 @@ struct Decode: ParsableCommand {
         var o = DecodeOptions(task: task, method: method, profile: profile, compiled: compiled, out: out, outFigures: outFigures)
         o.root = ProcessInfo.processInfo.environment["GRAFT_ROOT"] ?? "."
         o.model = model; o.weights = weights; o.adapter = adapter; o.layer = layer; o.test = test; o.train = train
-        o.baselineWeights = baselineWeights; o.ridge = ridge; o.promptsFromTest = promptsFromTest
+        o.baselineWeights = baselineWeights; o.ridge = ridge; o.answerProbe = answerProbe; o.promptsFromTest = promptsFromTest
         if !prompt.isEmpty { o.prompts = prompt }
         if let examples { o.examples = examples }
         if let fitExamples { o.fitExamples = fitExamples }

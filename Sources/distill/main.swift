@@ -56,6 +56,10 @@ struct Distill: ParsableCommand {
     var adapterInit: AdapterInitialization?
     @Option(help: "Training examples the least-squares adapter is fitted on.") var adapterInitExamples: Int?
     @Option(help: "Departure (default 0, the paper): detach-and-roll acts from this step on.") var detachAndRollFrom: Int?
+    @Option(help: "Departure (default 0, the paper: at once): detach-and-roll is phased in over N steps from --detach-and-roll-from, the row's own complement giving way to the rolled one linearly.")
+    var detachAndRollRamp: Int?
+    @Option(help: "Departure (default 0, never): from the detach-and-roll start on, every N steps, refit the adapter's output rows by least squares on the current model's hooked residual at the answer positions (--adapter-init-examples examples).")
+    var outputRefitEvery: Int?
     @Option(help: "Departure (default 0, the paper): both learning rates rise linearly over the first N steps.")
     var warmupSteps: Int?
     @Option(help: "Departure (default none, the paper): after the warm-up both learning rates fall to --lr-floor × lr at the last step, linearly or along a half cosine (values: none, linear, cosine).")
@@ -92,6 +96,8 @@ struct Distill: ParsableCommand {
         if let adapterInit { s.adapterInit = adapterInit }
         if let adapterInitExamples { s.adapterInitExamples = adapterInitExamples }
         if let detachAndRollFrom { s.detachAndRollFrom = detachAndRollFrom }
+        if let detachAndRollRamp { s.detachAndRollRamp = detachAndRollRamp }
+        if let outputRefitEvery { s.outputRefitEvery = outputRefitEvery }
         if let warmupSteps { s.warmupSteps = warmupSteps }
         if let lrDecay { s.lrDecay = lrDecay }
         if let lrFloor { s.lrFloor = lrFloor }

@@ -43,15 +43,15 @@ import Decoding
     @Test func taskRows() throws {
         let path = temporaryPath("rows.jsonl")
         try Data(("""
-        {"prompt":"a","label":"b","lm_tokens":[5,6],"compiled_tokens":["bos","(",")"],"lm_to_compiled":[1,2]}
+        {"prompt":"a","label":"b","lm_tokens":[5,6],"prompt_tokens":1,"compiled_tokens":["bos","(",")"],"lm_to_compiled":[1,2]}
         {"prompt":"c","label":"d","lm_tokens":[5],"compiled_tokens":["bos","("],"lm_to_compiled":[1]}
 
         """).utf8).write(to: URL(fileURLWithPath: path))
         let rows = try readTaskRows(path, limit: 1)
-        #expect(rows.count == 1 && rows[0].lm_tokens == [5, 6])
+        #expect(rows.count == 1 && rows[0].compiled?.lmTokens == [5, 6] && rows[0].compiled?.promptTokens == 1)
         try Data(#"{"prompt":"a","label":"b"}"#.utf8).write(to: URL(fileURLWithPath: path))
         do { _ = try readTaskRows(path, limit: 5); Issue.record("expected an error") } catch { #expect("\(error)".contains("rows.jsonl:1")) }
-        try Data(#"{"prompt":"a","label":"b","lm_tokens":[5,6],"compiled_tokens":["bos","("],"lm_to_compiled":[1,2]}"#.utf8).write(to: URL(fileURLWithPath: path))
+        try Data(#"{"prompt":"a","label":"b","lm_tokens":[5,6],"prompt_tokens":1,"compiled_tokens":["bos","("],"lm_to_compiled":[1,2]}"#.utf8).write(to: URL(fileURLWithPath: path))
         do { _ = try readTaskRows(path, limit: 5); Issue.record("expected an error") } catch { #expect("\(error)".contains("compiled position 1..<2")) }
     }
 }

@@ -59,13 +59,13 @@ func tinyGPT2Folder(layers: Int = 4, seed: UInt64 = 7) throws -> String {
 
 /// Task rows (as generate-data writes them) for `texts`, each LM token mapped through the Dyck
 /// translator's table (these free-form texts have no fixed question, so the prompt-prefix and
-/// anchor rules of `compiledInput(for:)` do not apply).
+/// anchor rules of `compiledInput(for:)` do not apply); a text's last character is its answer.
 func taskRowsJSONL(_ texts: [String], tokenizer: some TextTokenizer) throws -> String {
     let translator = try TokenTranslator(task: .dyck, tokenizer: tokenizer)
     return texts.map { text in
         let ids = tokenizer.encode(text)
         let c = CompiledInput(lmTokens: ids, compiledTokens: ["bos"] + ids.map { translator.table[$0] ?? translator.filler },
-                              lmToCompiled: ids.indices.map { $0 + 1 }, promptTokens: ids.count)
-        return jsonLine(Example(prompt: text, label: ""), compiled: c)
+                              lmToCompiled: ids.indices.map { $0 + 1 }, promptTokens: ids.count - 1)
+        return jsonLine(Example(prompt: String(text.dropLast()), label: String(text.last!)), compiled: c)
     }.joined()
 }

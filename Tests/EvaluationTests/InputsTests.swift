@@ -10,15 +10,15 @@ import Tasks
         let good = dir + "/test.jsonl"
         try write("{\"prompt\":\"1 + 2 =\",\"label\":\"3\",\"lm_tokens\":[1,2]}\n\n{\"prompt\":\"10 + 20 =\",\"label\":\"30\"}\n", to: good)
         #expect(try readTaskRows(good, task: .sum, requireSet: false) == [TaskRow(prompt: "1 + 2 =", label: "3"), TaskRow(prompt: "10 + 20 =", label: "30")])
-        #expect(throws: EvaluationInputError.self) { try readTaskRows(good, task: .sum, requireSet: true) }
+        #expect(throws: TaskFileError.self) { try readTaskRows(good, task: .sum, requireSet: true) }
 
         let bad = dir + "/bad.jsonl"
         try write("{\"prompt\":\"1 + 1 =\",\"label\":\"2\"}\nnot json\n{\"prompt\":3,\"label\":\"1\"}\n{\"label\":\"\"}\n[1]\n", to: bad)
         do {
             _ = try readTaskRows(bad, task: .sum, requireSet: false)
             Issue.record("bad file accepted")
-        } catch let e as EvaluationInputError {
-            for part in ["bad.jsonl:2: not JSON", "bad.jsonl:3: field \"prompt\" is a number", "bad.jsonl:4: missing field \"prompt\"",
+        } catch let e as TaskFileError {
+            for part in ["bad.jsonl:2: not JSON", "bad.jsonl:3: field \"prompt\" is not a string", "bad.jsonl:4: missing field \"prompt\"",
                          "bad.jsonl:4: empty label", "bad.jsonl:5: expected a JSON object", "5 problems", "generate-data task"] {
                 #expect(e.description.contains(part), "\(part) missing from: \(e.description)")
             }
@@ -26,12 +26,12 @@ import Tasks
         do {
             _ = try readTaskRows(dir + "/absent.jsonl", task: .sum, requireSet: false)
             Issue.record("missing file accepted")
-        } catch let e as EvaluationInputError {
+        } catch let e as TaskFileError {
             #expect(e.description.contains("absent.jsonl") && e.description.contains("generate-data"))
         }
         let empty = dir + "/empty.jsonl"
         try write("", to: empty)
-        #expect(throws: EvaluationInputError.self) { try readTaskRows(empty, task: .sum, requireSet: false) }
+        #expect(throws: TaskFileError.self) { try readTaskRows(empty, task: .sum, requireSet: false) }
     }
 
     /// Data of one task read under another task's name fails at the file and line (issue 16, defect 7).

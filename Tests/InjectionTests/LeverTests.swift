@@ -54,6 +54,74 @@ import Tensor
         #expect(try TinyTask.trainer(.injection, steps: 2, settings: off).run().log.allSatisfy { $0["detach_and_roll"] == .bool(false) })
     }
 
+    /// --output-refit-every: the output rows become the weighted ridge least-squares map pooling every
+    /// aligned layer's residual → compiled output (weight 1) and the hooked residual at the answer
+    /// positions → compiled output after layer k (the two groups weighted equally); the same fit is
+    /// done here directly. Every other row is untouched; the trainer refits at the start step and
+    /// every N steps after.
+    @Test func outputRowsAreRefittedAtTheHook() throws {
+        let t = try TinyTask.trainer(.injection, steps: 1)
+        let o = t.objective, a = o.adapter, d = a.lmWidth, c = a.compiledWidth, k = o.layers
+        let before = Array(UnsafeBufferPointer(start: a.weight, count: c * d))
+        let records = TinyTask.records()
+        let fit = try refitOutputRows(a, model: o.student, teacher: t.teacherModel!, records: records, pad: TinyTask.pad,
+                                      layers: k, outputDims: o.outputDims, lmResiduals: o.lmResiduals, batch: 9)
+        #expect(fit.agreement >= 0 && fit.agreement <= 1)
+        let after = Array(UnsafeBufferPointer(start: a.weight, count: c * d))
+        let outputs = Set(o.outputDims)
+        for row in 0..<c where !outputs.contains(row) { #expect(after[(row * d)..<((row + 1) * d)] == before[(row * d)..<((row + 1) * d)]) }
+        // the direct fit, all 81 records in one batch (every row has 4 aligned positions and 1 answer position)
+        let tb = try t.teacherModel!.batch(records, pad: TinyTask.pad, withTargets: true)
+        let out = try o.student.forward(tb.tokens, batch: tb.b, seq: tb.t, options: ForwardOptions(training: false, computeLogits: false))
+        let aligned = tb.aligned.indices.filter { tb.aligned[$0] }, answers = tb.targets.indices.filter { tb.targets[$0] >= 0 }
+        func rows(_ residual: Int, _ layer: Int, _ at: [Int]) -> ([Float], [Float]) {
+            let h = out.residual(residual)
+            return (at.flatMap { p in (0..<d).map { h[p * d + $0] } }, at.flatMap { p in o.outputDims.map { tb.compiled[layer][p * c + $0] } })
+        }
+        var eq = NormalEquations(inputWidth: d, outputWidth: o.outputDims.count)
+        for (i, residual) in o.lmResiduals.enumerated() { let (x, y) = rows(residual, i, aligned); try eq.add(x: x, y: y, rows: aligned.count) }
+        let (ax, ay) = rows(o.hookBlock + 1, k, answers)
+        try eq.add(x: ax, y: ay, rows: answers.count, weight: Double(aligned.count * (k + 1)) / Double(answers.count))
+        #expect(fit.rows == eq.rows && answers.count == 81)
+        let direct = try eq.solve(ridge: 1e-3)
+        // hist's value 0 never occurs at an answer position but does elsewhere; whichever rows the fit
+        // keeps are unchanged, and the refitted rows predict what the direct fit predicts
+        for dim in fit.kept { #expect(after[(dim * d)..<((dim + 1) * d)] == before[(dim * d)..<((dim + 1) * d)]) }
+        var refitted = AffineMap(weight: [], bias: [], inputWidth: d, outputWidth: o.outputDims.count)
+        for (i, dim) in o.outputDims.enumerated() {
+            let source = fit.kept.contains(dim) ? Array(direct.weight[(i * d)..<((i + 1) * d)]) : (0..<d).map { a.weight[dim * d + $0] }
+            refitted.weight += source
+            refitted.bias.append(fit.kept.contains(dim) ? direct.bias[i] : a.bias[dim])
+        }
+        let p = try refitted.apply(ax, rows: answers.count), q = try direct.apply(ax, rows: answers.count)
+        #expect(zip(p, q).allSatisfy { abs($0 - $1) < 1e-3 }, "largest difference \(zip(p, q).map { abs($0 - $1) }.max() ?? 0)")
+
+        var s = TinyTask.settings(steps: 5)
+        s.detachAndRollFrom = 1
+        s.outputRefitEvery = 2
+        s.adapterInitExamples = 18
+        #expect((0..<5).map { s.refitsOutput(step: $0) } == [false, true, false, true, false])
+        let r = try TinyTask.trainer(.injection, steps: 5, settings: s).run()
+        #expect(r.log.map { $0["output_refit_rows"] != nil } == [false, true, false, true, false])
+        s.outputRefitEvery = -2
+        #expect { try s.validate() } throws: { "\($0)".contains("refit interval -2") }
+    }
+
+    /// --detach-and-roll-ramp R: from the start step the strength rises 1/R, 2/R, …, 1 and the log records it.
+    @Test func detachAndRollRampsIn() throws {
+        var s = TinyTask.settings(steps: 6)
+        s.detachAndRollFrom = 2
+        s.detachAndRollRamp = 3
+        #expect((0..<7).map { s.detachAndRollStrength(step: $0) } == [0, 0, 1.0 / 3, 2.0 / 3, 1, 1, 1])
+        let r = try TinyTask.trainer(.injection, steps: 6, settings: s).run()
+        #expect(r.log.map { $0["detach_and_roll"] == .bool(true) } == [false, false, true, true, true, true])
+        #expect(r.log.map { $0["detach_and_roll_strength"]?.doubleValue ?? -1 }.map { ($0 * 3).rounded() } == [0, 0, 1, 2, 3, 3])
+        s.detachAndRollRamp = 0
+        #expect(s.detachAndRollStrength(step: 2) == 1 && s.detachAndRollStrength(step: 1) == 0)
+        s.detachAndRollRamp = -1
+        #expect { try s.validate() } throws: { "\($0)".contains("ramp -1") }
+    }
+
     /// δ alone (α = β = γ = 0), read at residual k or at the hooked residual k+1 (with detach-and-roll
     /// acting there): the adapter's gradient is finite differences of δ·(1 − cos) on the output
     /// coordinates, and zero on every other coordinate.

@@ -3,6 +3,7 @@
 import Testing
 import Foundation
 import Compiler
+import Tasks
 @testable import Injection
 
 /// The description of the error `body` throws, or "" when it throws none.
@@ -18,13 +19,16 @@ func errorText(_ body: () throws -> Void) -> String {
     }
 
     @Test func readsRecordsAndNamesBadLines() throws {
-        let good = #"{"prompt":"p","label":"1","lm_tokens":[0,1,2,3,4],"prompt_tokens":4,"compiled_tokens":["bos","a","b","c","a"],"lm_to_compiled":[1,2,3,4,-1]}"#
+        let good = #"{"prompt":"p","label":"1","lm_tokens":[0,1,2,3,4],"prompt_tokens":4,"compiled_tokens":["bos","a","b","c","a"],"lm_to_compiled":[1,2,3,4,4]}"#
         let r = try readTaskRecords(write(good + "\n"))
-        #expect(r == [TaskRecord(lmTokens: [0, 1, 2, 3, 4], promptTokens: 4, compiledTokens: ["a", "b", "c", "a"], lmToCompiled: [1, 2, 3, 4, -1])])
+        #expect(r == [TaskRecord(lmTokens: [0, 1, 2, 3, 4], promptTokens: 4, compiledTokens: ["a", "b", "c", "a"], lmToCompiled: [1, 2, 3, 4, 4])])
         let noCompiled = #"{"prompt":"p","label":"1"}"#
         #expect(errorText { _ = try readTaskRecords(write(good + "\n" + noCompiled + "\n")) }.contains(":2: the example has no compiled inputs"))
         #expect(errorText { _ = try readTaskRecords(write("{not json\n")) }.contains(":1:"))
-        #expect(throws: InjectionError.self) { try readTaskRecords("/nonexistent.jsonl") }
+        #expect(throws: TaskFileError.self) { try readTaskRecords("/nonexistent.jsonl") }
+        // generate-data gives every LM token a compiled position; a file that does not is refused at its line
+        #expect(errorText { _ = try readTaskRecords(write(good.replacingOccurrences(of: "4,4]", with: "4,-1]") + "\n")) }
+            .contains(":1: lm_to_compiled holds -1"))
     }
 
     @Test func batchTargetsAndCompiledRows() throws {

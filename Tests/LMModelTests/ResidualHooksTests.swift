@@ -55,6 +55,31 @@ import Tensor
         }
     }
 
+    /// At strength λ the hook is h·P + (1 − λ)(h − h·P) + λ·roll(h − h·P); its backward is the
+    /// derivative of the parts that keep the gradient, λ·h·P + (1 − λ)·h (finite differences).
+    @Test func rampedDetachAndRoll() {
+        let h = Tiny.randomArray(b * t * d, seed: 5), p = projector(), r = Tiny.randomArray(b * t * d, seed: 6)
+        let lambda: Float = 0.25
+        let hook = DetachAndRoll(projector: p, d: d, strength: lambda), full = DetachAndRoll(projector: p, d: d)
+        var out = [Float](repeating: 0, count: h.count), rolled = out
+        hook.forward(&out, h, b: b, t: t, d: d)
+        full.forward(&rolled, h, b: b, t: t, d: d)
+        // a blend of the untouched residual and the fully rolled one
+        for i in 0..<h.count { #expect(abs(out[i] - ((1 - lambda) * h[i] + lambda * rolled[i])) < 1e-6) }
+        var dh = [Float](repeating: 0, count: h.count)
+        hook.backward(&dh, r, h, b: b, t: t, d: d)
+        func f(_ x: [Float]) -> Double {
+            var y = [Float](repeating: 0, count: x.count)
+            gemm(transA: false, transB: false, m: b * t, n: d, k: d, a: x, lda: d, b: p, ldb: d, c: &y, ldc: d)
+            return (0..<x.count).reduce(0.0) { $0 + Double(r[$1]) * Double(lambda * y[$1] + (1 - lambda) * x[$1]) }
+        }
+        for i in 0..<h.count {
+            var hp = h, hm = h
+            hp[i] += 0.01; hm[i] -= 0.01
+            #expect(abs((f(hp) - f(hm)) / 0.02 - Double(dh[i])) < 1e-3)
+        }
+    }
+
     @Test func noiseIsSeededAndBackwardIsIdentity() {
         let h = Tiny.randomArray(b * t * d, seed: 4)
         var o1 = h, o2 = h

@@ -43,6 +43,31 @@ import Testing
         #expect(bytes == Array((jsonLine(e, set: "s", compiled: c) + jsonLine(e, set: "s", compiled: c)).utf8))
     }
 
+    /// The one reader gives back what the writer wrote (the row type is the file's one definition),
+    /// including the fields the later stages need; the files generate-data wrote read back whole.
+    @Test func readerReadsWhatTheWriterWrote() throws {
+        let c = CompiledInput(lmTokens: [5, 12, 7], compiledTokens: ["bos", "1", " ", "2"], lmToCompiled: [1, 2, 3], promptTokens: 2)
+        let rows = [TaskRow(prompt: "a\"b\\c\nd\u{1}é", label: "7", set: "s", compiled: c), TaskRow(prompt: "x", label: "y")]
+        let path = tempDir() + "/rows.jsonl"
+        var bytes: [UInt8] = []
+        appendJSONLine(Example(prompt: rows[0].prompt, label: rows[0].label), set: rows[0].set, compiled: c, to: &bytes)
+        bytes += Array(jsonLine(Example(prompt: "x", label: "y")).utf8)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        #expect(try readTaskFile(path, needs: TaskFileNeeds()).rows == rows)
+        #expect { try readTaskFile(path, needs: TaskFileNeeds(compiled: true)) } throws: {
+            "\($0)".contains("rows.jsonl:2: the example has no compiled inputs") && "\($0)".contains("1 problem")
+        }
+        #expect { try readTaskFile(path, needs: TaskFileNeeds(set: true)) } throws: { "\($0)".contains("rows.jsonl:2: missing field \"set\"") }
+        #expect(try readTaskFile(path, needs: TaskFileNeeds(), limit: 1).rows.count == 1)
+        #expect(try readTaskFile(path, needs: TaskFileNeeds(), accept: { $0.compiled == nil }).refused == 1)
+
+        let d = tempDir()
+        defer { try? FileManager.default.removeItem(atPath: d) }
+        _ = try write(.count, seed: 3, dir: d, tokenizer: nil)
+        for file in ["train", "test"] { #expect(try readTaskFile(d + "/\(file).jsonl", needs: TaskFileNeeds(task: .count)).rows.count > 0) }
+        #expect(try readTaskFile(d + "/ood.jsonl", needs: TaskFileNeeds(set: true, task: .count)).rows.allSatisfy { $0.set != nil })
+    }
+
     @Test func jsonEscaping() {
         #expect(jsonLine(Example(prompt: "a\"b\\c\nd\u{1}", label: "x")) == "{\"prompt\":\"a\\\"b\\\\c\\nd\\u0001\",\"label\":\"x\"}\n")
     }

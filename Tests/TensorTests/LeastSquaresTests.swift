@@ -40,6 +40,25 @@ import Tensor
         #expect(zip(a.weight + a.bias, b.weight + b.bias).allSatisfy { abs($0 - $1) < 1e-4 })
     }
 
+    /// A batch added with weight 3 fits as if its rows were added three times; a bad weight is an error.
+    @Test func weightedRowsCountAsRepeatedRows() throws {
+        var (x, y, _, _) = data(n: 90, d: 5, c: 3)
+        for i in 0..<y.count { y[i] += pseudoRandom(1, seed: UInt64(10 + i), scale: 0.5)[0] }   // no exact fit
+        let head = Array(x[0..<(30 * 5)]), headY = Array(y[0..<(30 * 3)])
+        let tail = Array(x[(30 * 5)...]), tailY = Array(y[(30 * 3)...])
+        var weighted = NormalEquations(inputWidth: 5, outputWidth: 3), repeated = weighted
+        try weighted.add(x: head, y: headY, rows: 30, weight: 3)
+        try weighted.add(x: tail, y: tailY, rows: 60)
+        for _ in 0..<3 { try repeated.add(x: head, y: headY, rows: 30) }
+        try repeated.add(x: tail, y: tailY, rows: 60)
+        #expect(weighted.totalWeight == 150 && weighted.rows == 90)
+        let a = try weighted.solve(ridge: 1e-4), b = try repeated.solve(ridge: 1e-4)
+        #expect(zip(a.weight + a.bias, b.weight + b.bias).allSatisfy { abs($0 - $1) < 1e-3 })
+        let plain = try fitAffineLeastSquares(x: x, y: y, rows: 90, inputWidth: 5, outputWidth: 3, ridge: 1e-4)
+        #expect(zip(a.weight + a.bias, plain.weight + plain.bias).contains { abs($0 - $1) > 1e-3 })
+        #expect(throws: LeastSquaresError.self) { try weighted.add(x: head, y: headY, rows: 30, weight: 0) }
+    }
+
     @Test func choleskySolvesAHandCheckedSystem() throws {
         // [4 2; 2 3] · X = [2 0; 1 4]  →  X = [0.5 -1; 0 2]
         let x = try solveSymmetricPositiveDefinite([4, 2, 2, 3], [2, 0, 1, 4], size: 2, columns: 2)

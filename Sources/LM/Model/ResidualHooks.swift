@@ -15,14 +15,18 @@ public protocol ResidualHook: AnyObject {
 
 /// h' = h·P + roll(stopgrad(h − h·P)) along the batch: row b gets row b−1's complement, row 0
 /// gets the last row's (torch.roll shift +1). Backward: dh = dh'·Pᵀ.
+/// At strength λ < 1 (a ramp, `--detach-and-roll-ramp`): h' = h·P + (1 − λ)(h − h·P) + λ·roll(stopgrad(h − h·P)),
+/// backward dh = λ·dh'·Pᵀ + (1 − λ)·dh'; λ = 1 is the paper's hook.
 public final class DetachAndRoll: ResidualHook {
     public let projector: [Float]                // [D, D]
     public let d: Int
+    public let strength: Float
     private var projected = FloatBuffer(count: 0) // [N, D] h·P
 
-    public init(projector: [Float], d: Int) {
+    public init(projector: [Float], d: Int, strength: Float = 1) {
         precondition(projector.count == d * d, "DetachAndRoll: projector has \(projector.count) values, needs \(d)×\(d)")
-        self.projector = projector; self.d = d
+        precondition(strength > 0 && strength <= 1, "DetachAndRoll: strength \(strength) outside (0, 1]")
+        self.projector = projector; self.d = d; self.strength = strength
     }
 
     public func forward(_ out: UnsafeMutablePointer<Float>, _ h: UnsafePointer<Float>, b: Int, t: Int, d: Int) {
@@ -33,10 +37,16 @@ public final class DetachAndRoll: ResidualHook {
             gemm(transA: false, transB: false, m: n, n: d, k: d, a: h, lda: d, b: p.baseAddress!, ldb: d, c: hp, ldc: d)
         }
         let rowFloats = t * d
+        let lambda = strength, keep = 1 - strength
         for row in 0..<b {
             let src = (row + b - 1) % b
             let o = out + row * rowFloats, hs = h + src * rowFloats, ps = hp + src * rowFloats, pr = hp + row * rowFloats
-            for i in 0..<rowFloats { o[i] = pr[i] + (hs[i] - ps[i]) }
+            if keep == 0 {
+                for i in 0..<rowFloats { o[i] = pr[i] + (hs[i] - ps[i]) }
+            } else {
+                let hr = h + row * rowFloats
+                for i in 0..<rowFloats { o[i] = pr[i] + keep * (hr[i] - pr[i]) + lambda * (hs[i] - ps[i]) }
+            }
         }
     }
 
@@ -45,6 +55,10 @@ public final class DetachAndRoll: ResidualHook {
         projector.withUnsafeBufferPointer { p in
             gemm(transA: false, transB: true, m: b * t, n: d, k: d, a: dout, lda: d, b: p.baseAddress!, ldb: d,
                  c: dh, ldc: d)
+        }
+        if strength < 1 {
+            let keep = 1 - strength
+            for i in 0..<(b * t * d) { dh[i] = strength * dh[i] + keep * dout[i] }
         }
     }
 }
