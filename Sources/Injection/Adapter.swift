@@ -47,6 +47,23 @@ public final class Adapter: @unchecked Sendable {
                        w: weight, layout: .outIn, n: n, i: lmWidth, o: compiledWidth, accumulateDx: accumulateDx)
     }
 
+    /// The weight rows and biases of `dims` (weight rows first, then the biases), to restore with `setOutputRows`.
+    public func outputRows(_ dims: [Int]) -> [Float] {
+        var out: [Float] = []
+        out.reserveCapacity(dims.count * (lmWidth + 1))
+        for dim in dims { out += UnsafeBufferPointer(start: weight + dim * lmWidth, count: lmWidth) }
+        for dim in dims { out.append(bias[dim]) }
+        return out
+    }
+
+    public func setOutputRows(_ dims: [Int], _ values: [Float]) {
+        precondition(values.count == dims.count * (lmWidth + 1), "Adapter.setOutputRows: \(values.count) values for \(dims.count) rows")
+        for (i, dim) in dims.enumerated() {
+            for q in 0..<lmWidth { weight[dim * lmWidth + q] = values[i * lmWidth + q] }
+            bias[dim] = values[dims.count * lmWidth + i]
+        }
+    }
+
     /// Rows of W for the given compiled dimensions, row-major [r, D].
     public func rows(_ dims: [Int]) -> [Float] {
         var out = [Float](repeating: 0, count: dims.count * lmWidth)

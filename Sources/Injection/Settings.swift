@@ -35,8 +35,9 @@ public struct DistillSettings: Sendable, Codable, Equatable {
     /// rolled one, λ rising linearly from 1/R at the first step to 1 at step R (DetachAndRoll).
     public var detachAndRollRamp: Int = 0
     /// From the detach-and-roll start step on, every N steps (0: never, the paper), the adapter's
-    /// output rows are refitted by least squares on the current model's hooked residual at the answer
-    /// positions of `adapterInitExamples` training examples (`refitOutputRows`).
+    /// output rows are refitted by least squares on the current model (every aligned layer, and the
+    /// hooked residual at the answer positions of `adapterInitExamples` training examples;
+    /// `refitOutputRows`) and held there until the next refit (no optimizer steps on them).
     public var outputRefitEvery: Int = 0
     /// Both learning rates rise linearly from lr/W to lr over the first W steps (0: constant from
     /// step 1, the paper). Adam's first updates are sign-like, of size lr on every parameter; without

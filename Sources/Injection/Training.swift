@@ -208,7 +208,13 @@ public final class Trainer {
             let updateStart = monotonicSeconds()
             let factor = settings.learningRateFactor(step: step)
             for g in optimizer.groups { g.hyper.lr = baseLearningRates[g.name, default: 0] * factor }
+            // Under --output-refit-every the output rows are the least-squares fit's, held between refits:
+            // Adam's steps (≈ lr per weight) are large beside the small weights that read the
+            // large-norm residuals at the hook, and undo a refit within a few steps (docs/distill.md).
+            let held = settings.outputRefitEvery > 0 && step >= settings.detachAndRollFrom && objective.method == .injection
+                ? objective.adapter.outputRows(objective.outputDims) : nil
             optimizer.update()
+            if let held { objective.adapter.setOutputRows(objective.outputDims, held) }
             timing["AdamW update", default: 0] += monotonicSeconds() - updateStart
             step += 1
             tokens += batch.b * batch.t + (text?.count ?? 0)
