@@ -44,16 +44,17 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
 
-        // MARK: - Shared ground: formats, the store, terminal progress
-        .target(name: "SafeTensors"),
+        // MARK: - Shared ground: JSON, formats, the store, terminal progress
+        .target(name: "JSONText"),
+        .target(name: "SafeTensors", dependencies: ["JSONText"]),
         .target(name: "Support", swiftSettings: supportSettings),
-        .target(name: "Artifacts", dependencies: ["CZstd", "CArchive", "SafeTensors", "Support", crypto]),
+        .target(name: "Artifacts", dependencies: ["CZstd", "CArchive", "JSONText", "SafeTensors", "Support", crypto]),
 
         // MARK: - RASP → compiled transformer (standard library only)
         .target(name: "RASP"),
         .target(name: "Craft", dependencies: ["RASP"]),
-        .target(name: "Compiler", dependencies: ["RASP", "Craft"]),
-        .target(name: "CompiledModelFile", dependencies: ["Compiler", "SafeTensors", "Support"]),
+        .target(name: "Compiler", dependencies: ["RASP", "Craft", "JSONText"]),
+        .target(name: "CompiledModelFile", dependencies: ["Compiler", "JSONText", "SafeTensors", "Support"]),
 
         // MARK: - Numeric engine and the language model
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: numericSettings),
@@ -62,16 +63,16 @@ let package = Package(
                 swiftSettings: numericSettings),
 
         // MARK: - The runner
-        .target(name: "Pipeline", dependencies: ["Artifacts", "Support", "CArchive", crypto]),
+        .target(name: "Pipeline", dependencies: ["Artifacts", "JSONText", "Support", "CArchive", crypto]),
 
         // MARK: - Task data and corpora
-        .target(name: "Tasks", dependencies: ["CArchive", "Support", "LM", crypto]),
+        .target(name: "Tasks", dependencies: ["CArchive", "JSONText", "Support", "LM", crypto]),
 
         // MARK: - Injection: losses, adapter, detach-and-roll, the training loop
-        .target(name: "Injection", dependencies: ["LM", "Engine", "Tensor", "Tasks", "Compiler", "CompiledModelFile", "SafeTensors", "Support", "Artifacts", "RASP", crypto], swiftSettings: numericSettings),
+        .target(name: "Injection", dependencies: ["LM", "Engine", "Tensor", "Tasks", "Compiler", "CompiledModelFile", "SafeTensors", "Support", "Artifacts", "JSONText", "RASP", crypto], swiftSettings: numericSettings),
 
         // MARK: - Evaluation: task accuracy, retention metrics, the noise experiment
-        .target(name: "Evaluation", dependencies: ["LM", "Engine", "Tensor", "Tasks", "Injection", "Compiler", "CompiledModelFile", "Artifacts", "Support"], swiftSettings: numericSettings),
+        .target(name: "Evaluation", dependencies: ["LM", "Engine", "Tensor", "Tasks", "Injection", "Compiler", "CompiledModelFile", "Artifacts", "JSONText", "Support"], swiftSettings: numericSettings),
 
         // MARK: - Report rendering (standard library and Foundation only)
         .target(name: "Reporting"),
@@ -82,9 +83,9 @@ let package = Package(
 
         // MARK: - Executables (one short file each over a library call)
         .target(name: "StageCLI", dependencies: ["Tasks", "Support", "Tensor", argumentParser]),
-        .executableTarget(name: "pipeline", dependencies: ["Pipeline", argumentParser]),
+        .executableTarget(name: "pipeline", dependencies: ["Pipeline", "JSONText", argumentParser]),
         .executableTarget(name: "generate-data", dependencies: ["StageCLI", "Tasks", "Support", argumentParser]),
-        .executableTarget(name: "compile-rasp", dependencies: ["Compiler", "CompiledModelFile", "RASP", "SafeTensors", "Support", argumentParser]),
+        .executableTarget(name: "compile-rasp", dependencies: ["Compiler", "CompiledModelFile", "JSONText", "RASP", "SafeTensors", "Support", argumentParser]),
         .executableTarget(name: "distill", dependencies: ["StageCLI", "Injection", "Tasks", "Tensor", "Support", argumentParser]),
         .executableTarget(name: "evaluate", dependencies: ["StageCLI", "Evaluation", "LM", "Tasks", "Tensor", "Support", argumentParser]),
         .executableTarget(name: "decode", dependencies: ["StageCLI", "Decoding", "Tasks", "Support", "Tensor", argumentParser]),
@@ -92,28 +93,29 @@ let package = Package(
         .executableTarget(name: "graft-lm", dependencies: ["LM", "Engine", "Tensor", "Support", argumentParser]),
 
         // MARK: - Tests, one target per library
+        .testTarget(name: "JSONTextTests", dependencies: ["JSONText"]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "StageCLITests", dependencies: ["StageCLI", "Tasks", "Tensor", argumentParser]),
-        .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts", "SafeTensors"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Artifacts", "CArchive", "pipeline"]),
+        .testTarget(name: "ArtifactsTests", dependencies: ["Artifacts", "JSONText", "SafeTensors"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Artifacts", "CArchive", "JSONText", "pipeline"]),
         .testTarget(name: "RASPTests", dependencies: ["RASP"]),
         .testTarget(name: "CraftTests", dependencies: ["Craft", "RASP"]),
-        .testTarget(name: "CompilerTests", dependencies: ["Compiler", "Craft", "RASP"], exclude: ["Fixtures"]),
+        .testTarget(name: "CompilerTests", dependencies: ["Compiler", "Craft", "JSONText", "RASP"], exclude: ["Fixtures"]),
         .testTarget(name: "LMLoaderTests", dependencies: ["LM", "SafeTensors", "Support"]),
         .testTarget(name: "LMTokenizerTests", dependencies: ["LM", "Support"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], swiftSettings: numericSettings),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Tensor"], swiftSettings: numericSettings),
         .testTarget(name: "LMModelTests", dependencies: ["LM", "Engine", "Tensor", "Support"], swiftSettings: numericSettings),
-        .testTarget(name: "TasksTests", dependencies: ["Tasks", "Support", "Compiler", "CompiledModelFile", "RASP"]),
+        .testTarget(name: "TasksTests", dependencies: ["Tasks", "Support", "Compiler", "CompiledModelFile", "JSONText", "RASP"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
-        .testTarget(name: "InjectionTests", dependencies: ["Injection", "LM", "Engine", "Tensor", "Compiler", "Artifacts"], swiftSettings: numericSettings),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "LM", "Engine", "Tensor", "Tasks", "Injection", "Compiler", "CompiledModelFile", "Artifacts", "Support"], swiftSettings: numericSettings),
+        .testTarget(name: "InjectionTests", dependencies: ["Injection", "LM", "Engine", "Tensor", "Compiler", "Artifacts", "JSONText"], swiftSettings: numericSettings),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "LM", "Engine", "Tensor", "Tasks", "Injection", "Compiler", "CompiledModelFile", "Artifacts", "JSONText", "Support"], swiftSettings: numericSettings),
         .testTarget(name: "DecodingTests", dependencies: ["Decoding", "Injection", "Compiler", "LM", "Tasks", "Reporting", "Tensor"], swiftSettings: numericSettings),
         .testTarget(name: "ReportStageTests", dependencies: ["ReportStage", "Reporting", "Decoding"]),
 
         // MARK: - Benchmarks (release builds; print figures, assert nothing)
-        .executableTarget(name: "bench-store", dependencies: ["Artifacts", "Pipeline", "SafeTensors", "Support"], path: "Benchmarks/bench-store"),
+        .executableTarget(name: "bench-store", dependencies: ["Artifacts", "JSONText", "Pipeline", "SafeTensors", "Support"], path: "Benchmarks/bench-store"),
         .executableTarget(name: "bench-compile", dependencies: ["Compiler", "RASP", "Support"], path: "Benchmarks/bench-compile"),
         .executableTarget(name: "bench-data", dependencies: ["Tasks", "Support"], path: "Benchmarks/bench-data"),
         .executableTarget(name: "bench-engine", dependencies: ["LM", "Engine", "Tensor", "Support"], path: "Benchmarks/bench-engine"),

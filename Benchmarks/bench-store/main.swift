@@ -6,6 +6,7 @@
 // Usage: bench-store [--pipeline PATH] [--skip-status] [--skip-store] [--mb 500]
 import Artifacts
 import Foundation
+import JSONText
 import Pipeline
 import SafeTensors
 import Support

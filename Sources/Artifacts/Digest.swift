@@ -2,6 +2,7 @@
 // hex digits. Also the streaming hasher and a helper to hash files in chunks.
 import Crypto
 import Foundation
+import JSONText
 
 public struct Digest: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
     public let hex: String

@@ -3,6 +3,7 @@
 // tensor bundles (safetensors layout) in the header's __metadata__. `PayloadKind.detect`
 // recognises these and PNG, SVG, UTF-8 text and plain binary, for `pipeline show`.
 import Foundation
+import JSONText
 
 // MARK: - Canonical JSON documents
 

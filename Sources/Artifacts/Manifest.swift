@@ -2,6 +2,7 @@
 // tool identity, wall time, peak memory, headline metrics, log), and the run index mapping
 // stage keys to manifests: the run cache, which outlives commits and branches.
 import Foundation
+import JSONText
 import Support
 
 public struct Manifest: Sendable, Equatable {

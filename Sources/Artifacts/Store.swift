@@ -3,6 +3,7 @@
 // fsynced and renamed into place; every read rehashes while it decompresses and fails, naming
 // the object, the stage that made it and how to rebuild it, when the bytes do not match.
 import Foundation
+import JSONText
 import Support
 
 public enum StoreError: Error, CustomStringConvertible, Equatable {

@@ -4,6 +4,7 @@
 // regenerate the file; all problems of a file are reported at once.
 import Artifacts
 import Foundation
+import JSONText
 import Tasks
 
 public struct EvaluationInputError: Error, CustomStringConvertible {

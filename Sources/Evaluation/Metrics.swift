@@ -2,6 +2,7 @@
 // format "graft-evaluation" v1; schema in docs/evaluation.md), deterministic so the same inputs
 // give the same bytes, and the wall times kept apart in a timing file ("graft-evaluation-timing").
 import Artifacts
+import JSONText
 
 /// A part that was run, or why it was not (written as {"not_run": reason}).
 public enum Part<T: Sendable & Equatable>: Sendable, Equatable {

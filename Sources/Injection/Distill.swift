@@ -6,6 +6,7 @@ import CompiledModelFile
 import Compiler
 import Crypto
 import Foundation
+import JSONText
 import LM
 import Support
 import Tasks

@@ -5,6 +5,7 @@
 import Artifacts
 import Engine
 import Foundation
+import JSONText
 import LM
 import Support
 import Tensor

@@ -6,6 +6,7 @@
 import Artifacts
 import CArchive
 import Foundation
+import JSONText
 import Support
 
 public struct ArchiveError: Error, CustomStringConvertible {

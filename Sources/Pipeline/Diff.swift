@@ -4,6 +4,7 @@
 // store, the report says which commit and stage would produce it.
 import Artifacts
 import Foundation
+import JSONText
 
 public struct DiffRow: Sendable, Equatable {
     public let stage: String

@@ -4,6 +4,7 @@
 // checkout keep it, an edit changes it.
 import Artifacts
 import Foundation
+import JSONText
 import Support
 
 public final class FileHashCache: @unchecked Sendable {

@@ -3,6 +3,7 @@
 // kinds, metrics, and the manifest of its last run).
 import Artifacts
 import Foundation
+import JSONText
 
 extension Workspace {
     /// One line per stage in dependency order: the stage, its tool, and where its inputs come from.

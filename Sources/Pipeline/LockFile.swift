@@ -3,6 +3,7 @@
 // hashes, the manifest and the headline metrics. Rewritten atomically after each stage succeeds.
 import Artifacts
 import Foundation
+import JSONText
 import Support
 
 public struct LockEntry: Sendable, Equatable {

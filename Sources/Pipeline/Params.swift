@@ -3,6 +3,7 @@
 // Arguments substitute {in.X}, {out.X}, {param.X} and {params}; "{{" and "}}" are literal braces.
 import Artifacts
 import Foundation
+import JSONText
 
 /// Why `v` is not a well-formed parameter value, or nil.
 func profileShapeProblem(_ v: JSONValue) -> String? {

@@ -4,6 +4,7 @@
 // line and column of the offending value.
 import Artifacts
 import Foundation
+import JSONText
 
 public struct ToolSpec: Sendable, Equatable {
     public let name: String

@@ -3,6 +3,7 @@
 // no duplicate outputs, no cycles. Problems are collected, never thrown one at a time.
 import Artifacts
 import Foundation
+import JSONText
 
 struct SpecValidator {
     let doc: JSONDocument

@@ -5,6 +5,7 @@
 // $GRAFT_CHECKPOINTS (artifacts/checkpoints/<key>) is kept until the stage succeeds.
 import Artifacts
 import Foundation
+import JSONText
 import Support
 
 extension Workspace {

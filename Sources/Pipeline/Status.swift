@@ -4,6 +4,7 @@
 // unknown until the upstream stage runs.
 import Artifacts
 import Foundation
+import JSONText
 
 public struct StageStatus: Sendable, Equatable {
     public enum State: String, Sendable { case fresh, stale, neverRun = "never run" }

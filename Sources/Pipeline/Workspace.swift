@@ -3,6 +3,7 @@
 // (exec, args, outputs), resolved parameters, input hashes.
 @_exported import Artifacts   // callers of the runner also use the store's types
 import Foundation
+import JSONText
 
 public struct Workspace: Sendable {
     public let root: String

@@ -3,6 +3,7 @@
 // for reading Hugging Face checkpoints. Writing is canonical: tensors in name order, header
 // keys sorted, header padded with spaces to 8 bytes, so equal tensors give equal bytes.
 import Foundation
+import JSONText
 
 public enum DType: String, Sendable, CaseIterable {
     case f64 = "F64", f32 = "F32", f16 = "F16", bf16 = "BF16"
@@ -236,23 +237,6 @@ public struct SafeTensorsWriter {
         try prefix.withUnsafeBytes { try write($0) }
         for name in names { try entries[name]!.2.write(write) }
     }
-}
-
-/// A JSON string literal with the escapes JSON requires (and nothing else escaped).
-public func jsonString(_ s: String) -> String {
-    var out = "\""
-    for scalar in s.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
 }
 
 /// shape's element count × the dtype's size, or nil where the product overflows Int.

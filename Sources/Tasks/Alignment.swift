@@ -4,6 +4,7 @@
 // protocol so the real BPE tokenizer and tiny test tokenizers both fit. Two rules beyond the
 // paper's table: the fixed question maps to the filler, and the answer anchor moves onto a
 // lone space that follows it (where the LM predicts the first answer digit).
+import JSONText
 
 /// What alignment needs from an LM tokenizer.
 public protocol TextTokenizer {
@@ -137,11 +138,11 @@ public struct TokenTranslator: Sendable {
         let ids = tokenizer.encode(example.text)
         let promptIDs = tokenizer.encode(example.prompt)
         guard ids.starts(with: promptIDs) else {
-            throw AlignmentError(description: "\(task.rawValue) alignment: the LM tokens of the prompt \(quoted(example.prompt)) are not a prefix of the tokens of its text \(quoted(example.text)); the answer tokens cannot be located")
+            throw AlignmentError(description: "\(task.rawValue) alignment: the LM tokens of the prompt \(jsonString(example.prompt)) are not a prefix of the tokens of its text \(jsonString(example.text)); the answer tokens cannot be located")
         }
         let prefix = fixedPromptPrefix(task)
         guard example.prompt.hasPrefix(prefix), ids.starts(with: prefixTokens) else {
-            throw AlignmentError(description: "\(task.rawValue) alignment: the fixed question \(quoted(prefix)) does not tokenize to a prefix of the prompt \(quoted(example.prompt)); it cannot be mapped to the filler")
+            throw AlignmentError(description: "\(task.rawValue) alignment: the fixed question \(jsonString(prefix)) does not tokenize to a prefix of the prompt \(jsonString(example.prompt)); it cannot be mapped to the filler")
         }
         var compiled = ids.map { table[$0] ?? filler }
         for i in prefixTokens.indices { compiled[i] = filler }
@@ -149,7 +150,7 @@ public struct TokenTranslator: Sendable {
         let p = promptTokens
         if let (anchor, replacement) = anchor {
             guard p > 0, compiled[p - 1] == anchor else {
-                throw AlignmentError(description: "\(task.rawValue) alignment: the prompt \(quoted(example.prompt)) does not end in a token that maps to the answer anchor \"\(anchor)\"")
+                throw AlignmentError(description: "\(task.rawValue) alignment: the prompt \(jsonString(example.prompt)) does not end in a token that maps to the answer anchor \"\(anchor)\"")
             }
             if p < ids.count, ids[p] == loneSpace {
                 compiled[p - 1] = replacement
@@ -165,18 +166,11 @@ public struct TokenTranslator: Sendable {
 
     /// The alignment rules of this task as data-card lines.
     public var choices: [String] {
-        var lines = ["alignment: the LM tokens of the fixed question \(quoted(fixedPromptPrefix(task))) map to the filler \"\(filler)\" (the paper's table maps every token; SmolLM2 splits count's 'x' so the question's x would count as one more yes)"]
+        var lines = ["alignment: the LM tokens of the fixed question \(jsonString(fixedPromptPrefix(task))) map to the filler \"\(filler)\" (the paper's table maps every token; SmolLM2 splits count's 'x' so the question's x would count as one more yes)"]
         if let (anchor, replacement) = anchor {
             lines.append("alignment: the answer anchor \"\(anchor)\" moves from the prompt's last token (which becomes \"\(replacement)\") onto the lone space token that starts the answer, when there is one: SmolLM2 tokenizes \" 604\" as \" \", \"6\", \"0\", \"4\" (GPT-2: \" 6\", \"0\", \"4\"), so the LM predicts the first digit at the lone space, where final_result now holds it")
             lines.append("alignment: that lone space is part of the prompt's tokens (prompt_tokens counts it), so the answer tokens are the label's digits: the paper's GPT-2 fuses the space into the first digit and never asks for it alone")
         }
         return lines
     }
-}
-
-/// A string as a quoted, escaped literal for error messages.
-func quoted(_ s: String) -> String {
-    var out = ""
-    appendJSONString(s, to: &out)
-    return out
 }

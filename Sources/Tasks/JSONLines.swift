@@ -1,28 +1,8 @@
 // Canonical JSON Lines for examples: fixed key order, minimal string escaping, no floats,
 // so the same data gives the same bytes. One object per example; OOD rows carry a `set` field.
 // Compiled-model inputs (Alignment.swift) are added to a row when they were computed.
-
-/// Appends `s` as a JSON string literal.
-public func appendJSONString(_ s: String, to out: inout String) {
-    out.append("\"")
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out.append("\\\"")
-        case "\\": out.append("\\\\")
-        case "\n": out.append("\\n")
-        case "\r": out.append("\\r")
-        case "\t": out.append("\\t")
-        default:
-            if u.value < 0x20 {
-                let h = String(u.value, radix: 16)
-                out.append("\\u" + String(repeating: "0", count: 4 - h.count) + h)
-            } else {
-                out.unicodeScalars.append(u)
-            }
-        }
-    }
-    out.append("\"")
-}
+// Strings are escaped by JSONText's one rule (appendJSONString).
+import JSONText
 
 func appendIntArray(_ a: [Int], to out: inout String) {
     out.append("[")
@@ -70,25 +50,6 @@ public func jsonLine(_ e: Example, set: String? = nil, compiled: CompiledInput? 
 // MARK: - Byte-level writer (the fast path used for the large files; same output as jsonLine)
 
 @inline(__always)
-func appendJSONBytes(_ s: String, to out: inout [UInt8]) {
-    out.append(34)
-    for b in s.utf8 {
-        switch b {
-        case 34: out.append(92); out.append(34)
-        case 92: out.append(92); out.append(92)
-        case 10: out.append(92); out.append(110)
-        case 13: out.append(92); out.append(114)
-        case 9: out.append(92); out.append(116)
-        case 0..<32:
-            let hex: [UInt8] = Array("0123456789abcdef".utf8)
-            out += [92, 117, 48, 48, hex[Int(b >> 4)], hex[Int(b & 15)]]
-        default: out.append(b)
-        }
-    }
-    out.append(34)
-}
-
-@inline(__always)
 func appendIntBytes(_ v: Int, to out: inout [UInt8]) {
     if v < 0 { out.append(45); appendIntBytes(-v, to: &out); return }
     if v >= 10 { appendIntBytes(v / 10, to: &out) }
@@ -97,16 +58,16 @@ func appendIntBytes(_ v: Int, to out: inout [UInt8]) {
 
 func appendJSONLine(_ e: Example, set: String?, compiled c: CompiledInput?, to out: inout [UInt8]) {
     out.append(123)
-    if let set { out += Array("\"set\":".utf8); appendJSONBytes(set, to: &out); out.append(44) }
-    out += Array("\"prompt\":".utf8); appendJSONBytes(e.prompt, to: &out)
-    out += Array(",\"label\":".utf8); appendJSONBytes(e.label, to: &out)
+    if let set { out += Array("\"set\":".utf8); appendJSONString(set, to: &out); out.append(44) }
+    out += Array("\"prompt\":".utf8); appendJSONString(e.prompt, to: &out)
+    out += Array(",\"label\":".utf8); appendJSONString(e.label, to: &out)
     if let c {
         out += Array(",\"lm_tokens\":[".utf8)
         for (i, v) in c.lmTokens.enumerated() { if i > 0 { out.append(44) }; appendIntBytes(v, to: &out) }
         out += Array("],\"prompt_tokens\":".utf8)
         appendIntBytes(c.promptTokens, to: &out)
         out += Array(",\"compiled_tokens\":[".utf8)
-        for (i, v) in c.compiledTokens.enumerated() { if i > 0 { out.append(44) }; appendJSONBytes(v, to: &out) }
+        for (i, v) in c.compiledTokens.enumerated() { if i > 0 { out.append(44) }; appendJSONString(v, to: &out) }
         out += Array("],\"lm_to_compiled\":[".utf8)
         for (i, v) in c.lmToCompiled.enumerated() { if i > 0 { out.append(44) }; appendIntBytes(v, to: &out) }
         out.append(93)

@@ -4,6 +4,7 @@
 // must fit the compiled model; OOD examples that do not get no compiled fields.
 import Dispatch
 import Foundation
+import JSONText
 import Support
 
 public struct TaskOutputs: Sendable {
@@ -116,5 +117,5 @@ func compiledInputThatFits(_ e: Example, set: String, translator tr: TokenTransl
     let limit = compiledMaxLength(tr.task)
     guard c.lmTokens.count > limit else { return c }
     if set.hasPrefix("ood/") { return nil }
-    throw AlignmentError(description: "\(tr.task.rawValue) \(set) example \(quoted(e.text)) is \(c.lmTokens.count) LM tokens, more than the compiled model's max_seq_len \(limit); raise compile/\(tr.task.rawValue)'s max_seq_len in pipeline.json together with compiledMaxLength (Sources/Tasks/Alignment.swift)")
+    throw AlignmentError(description: "\(tr.task.rawValue) \(set) example \(jsonString(e.text)) is \(c.lmTokens.count) LM tokens, more than the compiled model's max_seq_len \(limit); raise compile/\(tr.task.rawValue)'s max_seq_len in pipeline.json together with compiledMaxLength (Sources/Tasks/Alignment.swift)")
 }

@@ -5,6 +5,7 @@
 import ArgumentParser
 import Compiler
 import CompiledModelFile
+import JSONText
 
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run a compiled model beside the RASP evaluator on stdin inputs.")
@@ -20,7 +21,7 @@ struct Eval: ParsableCommand {
             lineNumber += 1
             do {
                 let tokens = try inputTokens(line)
-                print(try session.evaluate(tokens, trace: trace).text)
+                print(try CanonicalJSON.string(session.evaluate(tokens, trace: trace), doubles: .keepingKind))
             } catch {
                 throw ValidationError("stdin line \(lineNumber): \(error)")
             }
@@ -31,9 +32,9 @@ struct Eval: ParsableCommand {
 /// A line's tokens: a JSON array of strings, or words separated by spaces.
 func inputTokens(_ line: String) throws -> [String] {
     guard line.hasPrefix("[") else { return line.split(separator: " ").map(String.init) }
-    guard let items = try JSON.parse(line).array else { throw CompileError("expected a JSON array of strings") }
+    guard let items = try parseJSON(line).arrayValue else { throw CompileError("expected a JSON array of strings") }
     return try items.map { item in
-        guard let s = item.string else { throw CompileError("expected a JSON array of strings, found \(item.text)") }
+        guard let s = item.stringValue else { throw CompileError("expected a JSON array of strings, found \(item.kindName)") }
         return s
     }
 }

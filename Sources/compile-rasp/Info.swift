@@ -11,7 +11,7 @@ struct Info: ParsableCommand {
 
     func run() throws {
         let model = try readCompiledModel(file)
-        if json { print(model.metadata.text); return }
+        if json { print(try model.metadataText()); return }
         print("program: \(model.programFile)")
         print("vocab (\(model.vocab.count)): \(model.vocab.map(\.description).joined(separator: " "))")
         print("max_seq_len \(model.maxSeqLen), causal \(model.causal), bos \(model.bos), mlp_exactness \(model.mlpExactness)")

@@ -1,6 +1,7 @@
 // `pipeline run` and `pipeline status`.
 import ArgumentParser
 import Foundation
+import JSONText
 import Pipeline
 
 struct Run: ParsableCommand {

@@ -2,6 +2,7 @@
 import ArgumentParser
 import Artifacts
 import Foundation
+import JSONText
 import Pipeline
 
 struct Archive: ParsableCommand {

@@ -1,5 +1,6 @@
-// SHA-256 digests: known answers, hex validation, file hashing.
+// SHA-256 digests: known answers, hex validation, file hashing, digests of canonical JSON.
 import Foundation
+import JSONText
 import Testing
 @testable import Artifacts
 
@@ -11,6 +12,12 @@ import Testing
         defer { removeTree(dir) }
         try Data("abc".utf8).write(to: URL(fileURLWithPath: dir + "/f"))
         #expect(try hashFile(dir + "/f") == Digest.of("abc"))
+    }
+
+    @Test func canonicalDigestIgnoresSpelling() throws {
+        let a = try parseJSON(#"{"x": 1.0, "y": [1e2, 0.50]}"#)
+        let b = try parseJSON(#"{ "y":[100,0.5],"x":1 }"#)
+        #expect(try Digest.of(canonical: a) == Digest.of(canonical: b))
     }
 
     @Test func hexValidation() {

@@ -3,6 +3,7 @@
 // vendored packages, fine-tuned weights and a random adapter written by their own writers, the
 // compiled shuffle-Dyck model) on 2–3 examples per part; a base-model run twice gives the same bytes.
 import Foundation
+import JSONText
 import Testing
 import Artifacts
 import CompiledModelFile

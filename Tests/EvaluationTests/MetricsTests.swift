@@ -1,5 +1,6 @@
 // metrics.json: the schema's keys, {"not_run": reason} for parts not run, plain numbers, and
 // canonical bytes (sorted keys, no whitespace), so the same metrics give the same bytes.
+import JSONText
 import Testing
 import Artifacts
 @testable import Evaluation

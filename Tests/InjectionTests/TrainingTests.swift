@@ -1,6 +1,7 @@
 // The loop: same seed → identical parameters and log; a run resumed from a checkpoint ends with
 // the same bytes as one run straight through; a non-finite loss stops the run with a clear error
 // before the bad step is applied, and the last good checkpoint stays as it was.
+import JSONText
 import Testing
 import Foundation
 import Artifacts

@@ -1,6 +1,7 @@
 // The `pipeline` executable: every subcommand has --help; status exit codes and --json; dry runs
 // explain without running; show and dag describe the graph.
 import Foundation
+import JSONText
 import Testing
 @testable import Pipeline
 

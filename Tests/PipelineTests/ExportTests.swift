@@ -1,6 +1,7 @@
 // pipeline export: the recorded outputs as plain files with the names pipeline.json gives them;
 // stale and never-run stages refused (unless --allow-stale); a corrupt object never reaches disk.
 import Foundation
+import JSONText
 import Testing
 @testable import Pipeline
 

@@ -1,5 +1,6 @@
 // Profiles and argv templates: resolution per profile at any depth, placeholder parsing and
 // substitution, literal braces.
+import JSONText
 import Testing
 @testable import Pipeline
 

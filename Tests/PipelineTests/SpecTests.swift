@@ -2,6 +2,7 @@
 // outputs, unknown tools, bad placeholders and missing executables are all rejected before
 // anything runs, every problem listed at once.
 import Foundation
+import JSONText
 import Testing
 @testable import Pipeline
 

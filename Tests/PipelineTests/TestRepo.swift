@@ -3,6 +3,7 @@
 // per-repo record of which stages actually executed (each tool appends to runs.txt).
 import Artifacts
 import Foundation
+import JSONText
 @testable import Pipeline
 
 struct TestRepo {

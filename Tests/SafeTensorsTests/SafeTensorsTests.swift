@@ -106,8 +106,4 @@ import Testing
         #expect(throws: SafeTensorsError.self) { try w.add("__metadata__", shape: [1], floats: [1]) }
         #expect(throws: SafeTensorsError.self) { try w.add("z", dtype: .f32, shape: [Int.max / 2, 4], bytes: []) }
     }
-
-    @Test func jsonStringEscapes() {
-        #expect(jsonString("a\"b\\c\nd\u{01}é") == #""a\"b\\c\nd\u0001é""#)
-    }
 }

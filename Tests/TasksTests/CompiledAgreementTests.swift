@@ -5,6 +5,7 @@
 import Compiler
 import CompiledModelFile
 import Foundation
+import JSONText
 import RASP
 import Testing
 @testable import Tasks
@@ -107,7 +108,7 @@ struct CompiledRow {
             func predicted(_ t: Int) -> Value? { model.decode(model.output, residual, position: row.lmToCompiled[t - 1]) }
             let answer = row.lmTokens[row.promptTokens...].map { tokenizer.decode($0) }
             if let problem = mismatch(task, row: row, answer: answer, predicted: predicted) {
-                failures.append("\(problem) in \(quoted(row.prompt + " " + row.label)) → \(row.compiledTokens)")
+                failures.append("\(problem) in \(jsonString(row.prompt + " " + row.label)) → \(row.compiledTokens)")
             }
         }
         return failures
@@ -134,7 +135,7 @@ struct CompiledRow {
                 continue
             }
             let digit = j == 0 && token.hasPrefix(" ") ? String(token.dropFirst()) : token
-            guard digit.count == 1, let d = Int(digit) else { return "answer token \(quoted(token)) is not one digit" }
+            guard digit.count == 1, let d = Int(digit) else { return "answer token \(jsonString(token)) is not one digit" }
             guard got == d else { return "final_result \(String(describing: got)) for answer digit \(d) (answer token \(j))" }
             digits += digit
         }

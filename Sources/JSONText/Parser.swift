@@ -1,57 +1,6 @@
-// graft's JSON value and its parser. The parser keeps integers exact (seeds are 64-bit), reports
-// a syntax error with line and column, and can record where every value starts, so that
+// The JSON parser (RFC 8259, strict). It keeps integers exact (seeds are 64-bit), reports a
+// syntax error with line and column, and can record where every value starts, so that
 // validation errors in pipeline.json name the line of the offending key.
-import Foundation
-
-/// A JSON value. Integers that fit in Int64 stay exact; other numbers are Double.
-public enum JSONValue: Sendable, Equatable, Hashable {
-    case null
-    case bool(Bool)
-    case int(Int64)
-    case double(Double)
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
-
-    public subscript(key: String) -> JSONValue? {
-        if case .object(let o) = self { return o[key] }
-        return nil
-    }
-    /// This object with `key` set to `value` (a non-object is returned unchanged).
-    public func adding(_ key: String, _ value: JSONValue) -> JSONValue {
-        guard case .object(var o) = self else { return self }
-        o[key] = value
-        return .object(o)
-    }
-    public var stringValue: String? { if case .string(let s) = self { return s }; return nil }
-    public var objectValue: [String: JSONValue]? { if case .object(let o) = self { return o }; return nil }
-    public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
-    public var intValue: Int64? {
-        switch self {
-        case .int(let i): return i
-        case .double(let d) where d.rounded() == d && abs(d) < 0x1p63: return Int64(d)
-        default: return nil
-        }
-    }
-    public var doubleValue: Double? {
-        switch self {
-        case .int(let i): return Double(i)
-        case .double(let d): return d
-        default: return nil
-        }
-    }
-    /// A short name of the value's kind, for error messages.
-    public var kindName: String {
-        switch self {
-        case .null: "null"
-        case .bool: "a boolean"
-        case .int, .double: "a number"
-        case .string: "a string"
-        case .array: "an array"
-        case .object: "an object"
-        }
-    }
-}
 
 /// A position in a text: 1-based line and column (column counts Unicode scalars).
 public struct TextPosition: Sendable, Equatable, CustomStringConvertible {
@@ -74,8 +23,14 @@ public struct JSONDocument: Sendable {
     public let positions: [String: TextPosition]
 
     public static func path(_ components: [String]) -> String {
-        components.map { $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "/", with: "\\/") }
-            .joined(separator: "/")
+        components.map { c in
+            var escaped = ""
+            for u in c.unicodeScalars {
+                if u == "\\" || u == "/" { escaped.unicodeScalars.append("\\") }
+                escaped.unicodeScalars.append(u)
+            }
+            return escaped
+        }.joined(separator: "/")
     }
     public func position(_ components: [String]) -> TextPosition? { positions[Self.path(components)] }
 }
@@ -138,7 +93,7 @@ struct JSONParser {
         guard k < bytes.count else { return "end of text" }
         let b = bytes[k]
         if b >= 0x20 && b < 0x7F { return "'\(Character(Unicode.Scalar(b)))'" }
-        return String(format: "byte 0x%02X", b)
+        return "byte " + hexByte(b)
     }
 
     mutating func parseValue() throws(JSONParseError) -> JSONValue {
@@ -225,7 +180,7 @@ struct JSONParser {
             guard i < bytes.count else { throw fail("unterminated string (opened at \(position(of: start)))", at: start) }
             let b = bytes[i]
             if b == UInt8(ascii: "\"") { i += 1; break }
-            if b < 0x20 { throw fail("control character \(String(format: "0x%02X", b)) inside a string (escape it)") }
+            if b < 0x20 { throw fail("control character \(hexByte(b)) inside a string (escape it)") }
             if b != UInt8(ascii: "\\") { out.append(b); i += 1; continue }
             i += 1
             guard i < bytes.count else { throw fail("unterminated escape") }
@@ -308,4 +263,10 @@ struct JSONParser {
         guard let d = Double(text), d.isFinite else { throw fail("number \(text) is out of range", at: start) }
         return .double(d)
     }
+}
+
+/// "0x0A" for 10: a byte as two uppercase hex digits, for error messages.
+func hexByte(_ b: UInt8) -> String {
+    let hex = String(b, radix: 16, uppercase: true)
+    return "0x" + (hex.count < 2 ? "0" : "") + hex
 }
