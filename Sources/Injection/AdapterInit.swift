@@ -43,16 +43,11 @@ public func fitAdapterByLeastSquares(_ adapter: Adapter, model: TransformerLM, t
     }
     let rows = eq.rows
     var map = try eq.solve(ridge: ridge)
-    // A compiled dimension that never varies over the fitted rows (a value that never occurs there)
-    // gets a zero row; the output variable's rows span the detach-and-roll subspace and must stay
-    // independent, so such output rows keep their random initialisation.
-    let norms = outputDims.map { o in (0..<d).reduce(Float(0)) { $0 + map.weight[o * d + $1] * map.weight[o * d + $1] }.squareRoot() }
-    let largest = norms.max() ?? 0
-    var kept: [Int] = []
-    for (o, norm) in zip(outputDims, norms) where norm <= 1e-6 * largest {
+    // Output rows the data cannot fit keep their random initialisation (`unfittedRows`).
+    let kept = unfittedRows(map, outputDims).map { outputDims[$0] }
+    for o in kept {
         for j in 0..<d { map.weight[o * d + j] = adapter.weight[o * d + j] }
         map.bias[o] = adapter.bias[o]
-        kept.append(o)
     }
     map.weight.withUnsafeBufferPointer { adapter.weight.update(from: $0.baseAddress!, count: c * d) }
     map.bias.withUnsafeBufferPointer { adapter.bias.update(from: $0.baseAddress!, count: c) }
@@ -70,6 +65,17 @@ public func fitAdapterByLeastSquares(_ adapter: Adapter, model: TransformerLM, t
     let cosine = (0...k).map { Float(sums[$0] / Double(max(counts[$0], 1))) }
     return AdapterFit(examples: records.count, rows: rows, ridge: ridge, cosine: cosine, keptRandom: kept,
                       seconds: monotonicSeconds() - began)
+}
+
+/// Which of `rows` of a fitted map are (numerically) zero: a compiled dimension that never varies
+/// over the fitted rows (a value that never occurs there) gets a zero row. The output variable's
+/// rows span the detach-and-roll subspace and must stay independent, so callers keep the adapter's
+/// current row for these. Returned as indices into `rows`.
+func unfittedRows(_ map: AffineMap, _ rows: [Int]) -> [Int] {
+    let d = map.inputWidth
+    let norms = rows.map { o in (0..<d).reduce(Float(0)) { $0 + map.weight[o * d + $1] * map.weight[o * d + $1] }.squareRoot() }
+    let largest = norms.max() ?? 0
+    return norms.indices.filter { norms[$0] <= 1e-6 * largest }
 }
 
 /// Per layer i = 0...k: the rows x [M, D] of LM residual residuals[i] and compiled rows y [M, C] at aligned positions.
@@ -144,14 +150,12 @@ public func refitOutputRows(_ adapter: Adapter, model: TransformerLM, teacher: C
     }
     guard !answers.isEmpty else { throw InjectionError("output refit: the examples have no answer positions") }
     let map = try eq.solve(ridge: ridge)
-    let norms = outputDims.indices.map { o in (0..<d).reduce(Float(0)) { $0 + map.weight[o * d + $1] * map.weight[o * d + $1] }.squareRoot() }
-    let largest = norms.max() ?? 0
-    var kept: [Int] = []
-    for (o, dim) in outputDims.enumerated() {
-        guard norms[o] > 1e-6 * largest else { kept.append(dim); continue }
+    let unfitted = Set(unfittedRows(map, Array(outputDims.indices)))
+    for (o, dim) in outputDims.enumerated() where !unfitted.contains(o) {
         for q in 0..<d { adapter.weight[dim * d + q] = map.weight[o * d + q] }
         adapter.bias[dim] = map.bias[o]
     }
+    let kept = unfitted.sorted().map { outputDims[$0] }
     // How often the refitted rows read the compiled answer at the hook (argmax), on the fitted rows.
     var agree = 0, total = 0
     for (x, y) in answers {

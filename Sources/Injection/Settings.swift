@@ -78,9 +78,15 @@ public struct DistillSettings: Sendable, Codable, Equatable {
         return min(1, Float(step - detachAndRollFrom + 1) / Float(detachAndRollRamp))
     }
 
+    /// Whether the output rows are under `--output-refit-every` in step `step`: refitted at its
+    /// start every N steps from the detach-and-roll start, and held (no optimizer step) throughout.
+    public func holdsOutputRows(step: Int) -> Bool {
+        outputRefitEvery > 0 && detachAndRoll && step >= detachAndRollFrom
+    }
+
     /// Whether the output rows are refitted before step `step` (`--output-refit-every`).
     public func refitsOutput(step: Int) -> Bool {
-        outputRefitEvery > 0 && detachAndRoll && step >= detachAndRollFrom && (step - detachAndRollFrom) % outputRefitEvery == 0
+        holdsOutputRows(step: step) && (step - detachAndRollFrom) % outputRefitEvery == 0
     }
 
     /// Learning-rate factor of the update that ends step `step` (0-based).

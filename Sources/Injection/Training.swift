@@ -201,7 +201,7 @@ public final class Trainer {
             optimizer.zeroGrad()
             let strength = settings.detachAndRollStrength(step: step)
             objective.detachAndRollActive = strength > 0
-            objective.detachAndRollStrength = max(strength, Float.leastNormalMagnitude)
+            if strength > 0 { objective.detachAndRollStrength = strength }
             let losses = try objective.step(task: batch, text: text, textRows: settings.textBatch, textLength: settings.textTokens)
             guard losses.isFinite else {
                 throw NonFiniteLossError(description: "distill: a non-finite loss at step \(step + 1) (total \(losses.total), ce \(losses.ce), alg \(losses.alg), kl \(losses.kl)); the parameters of this step were not applied and the last good checkpoint (step \(step - step % settings.checkpointEvery)) is kept. Lower the learning rates (--lr-model, --lr-adapter) and rerun: it resumes from that checkpoint.")
@@ -212,7 +212,7 @@ public final class Trainer {
             // Under --output-refit-every the output rows are the least-squares fit's, held between refits:
             // Adam's steps (≈ lr per weight) are large beside the small weights that read the
             // large-norm residuals at the hook, and undo a refit within a few steps (docs/distill.md).
-            let held = settings.outputRefitEvery > 0 && step >= settings.detachAndRollFrom && objective.method == .injection
+            let held = settings.holdsOutputRows(step: step) && objective.method == .injection
                 ? objective.adapter.outputRows(objective.outputDims) : nil
             optimizer.update()
             if let held { objective.adapter.setOutputRows(objective.outputDims, held) }
