@@ -46,6 +46,8 @@ let package = Package(
 
         // MARK: - Shared ground: JSON, formats, the store, terminal progress
         .target(name: "JSONText"),
+        // The file types that pass between stages, one definition for writer and readers.
+        .target(name: "StageFiles", dependencies: ["JSONText"]),
         .target(name: "SafeTensors", dependencies: ["JSONText"]),
         .target(name: "Support", swiftSettings: supportSettings),
         .target(name: "Artifacts", dependencies: ["CZstd", "CArchive", "JSONText", "SafeTensors", "Support", crypto]),
@@ -69,17 +71,17 @@ let package = Package(
         .target(name: "Tasks", dependencies: ["CArchive", "JSONText", "Support", "LM", crypto]),
 
         // MARK: - Injection: losses, adapter, detach-and-roll, the training loop
-        .target(name: "Injection", dependencies: ["LM", "Engine", "Tensor", "Tasks", "Compiler", "CompiledModelFile", "SafeTensors", "Support", "Artifacts", "JSONText", "RASP", crypto], swiftSettings: numericSettings),
+        .target(name: "Injection", dependencies: ["LM", "Engine", "Tensor", "Tasks", "Compiler", "CompiledModelFile", "SafeTensors", "Support", "Artifacts", "JSONText", "RASP", "StageFiles", crypto], swiftSettings: numericSettings),
 
         // MARK: - Evaluation: task accuracy, retention metrics, the noise experiment
-        .target(name: "Evaluation", dependencies: ["LM", "Engine", "Tensor", "Tasks", "Injection", "Compiler", "CompiledModelFile", "Artifacts", "JSONText", "Support"], swiftSettings: numericSettings),
+        .target(name: "Evaluation", dependencies: ["LM", "Engine", "Tensor", "Tasks", "Injection", "Compiler", "CompiledModelFile", "Artifacts", "JSONText", "StageFiles", "Support"], swiftSettings: numericSettings),
 
         // MARK: - Report rendering (standard library and Foundation only)
         .target(name: "Reporting"),
 
         // MARK: - Decoding the residual stream, and the report built from every stage's outputs
-        .target(name: "Decoding", dependencies: ["LM", "Engine", "Tensor", "Injection", "Compiler", "CompiledModelFile", "Tasks", "Reporting", "CArchive", "Support"], swiftSettings: numericSettings),
-        .target(name: "ReportStage", dependencies: ["Reporting", "Decoding", "Support", crypto]),
+        .target(name: "Decoding", dependencies: ["LM", "Engine", "Tensor", "Injection", "Compiler", "CompiledModelFile", "Tasks", "Reporting", "CArchive", "StageFiles", "Support"], swiftSettings: numericSettings),
+        .target(name: "ReportStage", dependencies: ["Reporting", "Decoding", "StageFiles", "Support", crypto]),
 
         // MARK: - Executables (one short file each over a library call)
         .target(name: "StageCLI", dependencies: ["Tasks", "Support", "Tensor", argumentParser]),
@@ -94,6 +96,7 @@ let package = Package(
 
         // MARK: - Tests, one target per library
         .testTarget(name: "JSONTextTests", dependencies: ["JSONText"]),
+        .testTarget(name: "StageFilesTests", dependencies: ["StageFiles", "JSONText"]),
         .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "StageCLITests", dependencies: ["StageCLI", "Tasks", "Tensor", argumentParser]),
@@ -109,10 +112,10 @@ let package = Package(
         .testTarget(name: "LMModelTests", dependencies: ["LM", "Engine", "Tensor", "Support"], swiftSettings: numericSettings),
         .testTarget(name: "TasksTests", dependencies: ["Tasks", "Support", "Compiler", "CompiledModelFile", "JSONText", "RASP"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
-        .testTarget(name: "InjectionTests", dependencies: ["Injection", "LM", "Engine", "Tensor", "Compiler", "Artifacts", "JSONText"], swiftSettings: numericSettings),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "LM", "Engine", "Tensor", "Tasks", "Injection", "Compiler", "CompiledModelFile", "Artifacts", "JSONText", "Support"], swiftSettings: numericSettings),
-        .testTarget(name: "DecodingTests", dependencies: ["Decoding", "Injection", "Compiler", "LM", "Tasks", "Reporting", "Tensor"], swiftSettings: numericSettings),
-        .testTarget(name: "ReportStageTests", dependencies: ["ReportStage", "Reporting", "Decoding"]),
+        .testTarget(name: "InjectionTests", dependencies: ["Injection", "LM", "Engine", "Tensor", "Compiler", "Artifacts", "JSONText", "StageFiles"], swiftSettings: numericSettings),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "LM", "Engine", "Tensor", "Tasks", "Injection", "Compiler", "CompiledModelFile", "Artifacts", "JSONText", "StageFiles", "Support"], swiftSettings: numericSettings),
+        .testTarget(name: "DecodingTests", dependencies: ["Decoding", "Injection", "Compiler", "LM", "Tasks", "Reporting", "StageFiles", "Tensor"], swiftSettings: numericSettings),
+        .testTarget(name: "ReportStageTests", dependencies: ["ReportStage", "Reporting", "Decoding", "StageFiles"]),
 
         // MARK: - Benchmarks (release builds; print figures, assert nothing)
         .executableTarget(name: "bench-store", dependencies: ["Artifacts", "JSONText", "Pipeline", "SafeTensors", "Support"], path: "Benchmarks/bench-store"),

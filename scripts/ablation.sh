@@ -37,7 +37,7 @@ for variant in "$@"; do
   dir=$out/$name
   if [ -f "$dir/summary.json" ]; then echo "ablation: $name done already"; continue; fi
   mkdir -p "$dir"
-  { echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"; $bin/graft-lm blas | sed -n '3p'
+  { echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //') (family $(grep -m1 'cpu family' /proc/cpuinfo | cut -d: -f2 | tr -d ' '), model $(grep -m1 '^model[[:space:]]*:' /proc/cpuinfo | cut -d: -f2 | tr -d ' '))"; $bin/graft-lm blas | sed -n '3p'
     echo "commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources || echo ' + uncommitted changes in Sources')"; } > "$dir/machine.txt"
   echo "ablation: $task $name: $flags" >&2
   # shellcheck disable=SC2086

@@ -2,6 +2,7 @@
 // tables of the chosen inputs and the per-variable, per-layer decoding accuracy of the model
 // and of the least-squares control. Also the task-data rows decode reads (test/train.jsonl).
 import Foundation
+import StageFiles
 import Support
 import Tasks
 
@@ -22,26 +23,6 @@ public struct DecodedExample: Codable, Sendable, Equatable {
         self.prompt = prompt; self.tokens = tokens; self.layer = layer; self.variables = variables
         self.table = table; self.truth = truth
     }
-}
-
-/// A part that may not have run: its value, or the reason why not (`{"not_run": reason}`).
-public enum Part<T: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
-    case value(T)
-    case notRun(String)
-
-    struct Reason: Codable { var not_run: String }
-
-    public init(from decoder: Decoder) throws {
-        if let r = try? Reason(from: decoder) { self = .notRun(r.not_run); return }
-        self = .value(try T(from: decoder))
-    }
-    public func encode(to encoder: Encoder) throws {
-        switch self {
-        case .value(let v): try v.encode(to: encoder)
-        case .notRun(let r): try Reason(not_run: r).encode(to: encoder)
-        }
-    }
-    public var value: T? { if case .value(let v) = self { return v }; return nil }
 }
 
 /// Decoding accuracy: variable → fraction per aligned layer 0...k (constant variables omitted);

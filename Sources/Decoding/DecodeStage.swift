@@ -10,6 +10,7 @@ import LM
 import Support
 import Tasks
 import Tensor
+import StageFiles
 
 /// The paper's decoding inputs (METHOD §6; Appendix E).
 public func paperDecodePrompt(_ task: TaskKind) -> String {

@@ -9,6 +9,7 @@ import LM
 import Support
 import Tasks
 import Tensor
+import StageFiles
 
 /// Which tokenizer the retention parts use: the task's (with its merge surgery, as the paper's
 /// code does for every evaluation) or the model's unmodified one (task-independent, so the base
@@ -107,7 +108,7 @@ public func evaluate(_ r: EvaluationRequest) throws -> (metrics: EvaluationMetri
         for row in rows { if bySet[row.set!] == nil { names.append(row.set!) }; bySet[row.set!, default: []].append(row) }
         let cases = try names.flatMap { try answerCases(firstN(bySet[$0]!, r.sizes.oodPerSet), tokenizer: taskTokenizer) }
         let sets = names.flatMap { n in Array(repeating: n, count: min(bySet[n]!.count, r.sizes.oodPerSet ?? Int.max)) }
-        return .done(try clock.run("ood", tokens: cases.reduce(0) { $0 + $1.row.count }) {
+        return .value(try clock.run("ood", tokens: cases.reduce(0) { $0 + $1.row.count }) {
             let b = bar("ood", cases.count); defer { finish(b) }
             let correct = try scoreAnswers(model, cases, shape: r.shape, pad: pad, progress: b)
             var out: [String: Accuracy] = [:]
@@ -121,7 +122,7 @@ public func evaluate(_ r: EvaluationRequest) throws -> (metrics: EvaluationMetri
     let perplexityPart: Part<PerplexityResult> = try r.shakespeare.map { path in
         let sequences = perplexitySequences(try readShakespeareLines(path), firstLines: r.sizes.shakespeareLines, tokenizer: retention)
         guard !sequences.isEmpty else { throw EvaluationInputError("\(path): no line among the first \(r.sizes.shakespeareLines) has 2 or more tokens") }
-        return .done(try clock.run("perplexity", tokens: sequences.reduce(0) { $0 + $1.count }) {
+        return .value(try clock.run("perplexity", tokens: sequences.reduce(0) { $0 + $1.count }) {
             let b = bar("perplexity", sequences.count); defer { finish(b) }
             return try perplexity(model, sequences, shape: r.shape, pad: pad, progress: b)
         })
@@ -130,7 +131,7 @@ public func evaluate(_ r: EvaluationRequest) throws -> (metrics: EvaluationMetri
     func classification(_ name: String, prompts: [String], labels: [Int], positive: String, negative: String) throws -> Part<Accuracy> {
         let ids = prompts.map { retention.encode($0).map(Int32.init) }
         let tokens = try LabelTokens(positive: positive, negative: negative, tokenizer: retention)
-        return .done(try clock.run(name, tokens: ids.reduce(0) { $0 + $1.count }) {
+        return .value(try clock.run(name, tokens: ids.reduce(0) { $0 + $1.count }) {
             let b = bar(name, ids.count); defer { finish(b) }
             return try classify(model, prompts: ids, labels: labels, tokens: tokens, shape: r.shape, pad: pad, progress: b)
         })
@@ -147,7 +148,7 @@ public func evaluate(_ r: EvaluationRequest) throws -> (metrics: EvaluationMetri
     } ?? .notRun(notRun("mrpc"))
     let lambada: Part<Accuracy> = try r.lambada.map { path in
         let cases = try lambadaCases(firstN(try readLAMBADA(path), r.sizes.lambada), tokenizer: retention)
-        return .done(try clock.run("lambada", tokens: cases.reduce(0) { $0 + $1.row.count }) {
+        return .value(try clock.run("lambada", tokens: cases.reduce(0) { $0 + $1.row.count }) {
             let b = bar("lambada", cases.count); defer { finish(b) }
             return try lambadaAccuracy(model, cases, shape: r.shape, pad: pad, progress: b)
         })
@@ -161,7 +162,7 @@ public func evaluate(_ r: EvaluationRequest) throws -> (metrics: EvaluationMetri
         let cases = firstN(testCases, r.sizes.noise)
         let settings = NoiseSettings(absoluteNorms: r.sizes.absoluteNorms, relativeMultiples: r.sizes.relativeMultiples, seed: r.seed)
         let runs = noiseRuns(settings)
-        noise = .done(try clock.run("noise", tokens: runs * cases.reduce(0) { $0 + $1.row.count }) {
+        noise = .value(try clock.run("noise", tokens: runs * cases.reduce(0) { $0 + $1.row.count }) {
             let b = bar("noise", runs * cases.count); defer { finish(b) }
             return try noiseExperiment(model, cases, adapter: adapter, info: info, settings: settings, shape: r.shape, pad: pad, progress: b)
         })

@@ -1,16 +1,10 @@
-// evaluate's products: the typed metrics of one model and their canonical JSON (`metrics.json`,
-// format "graft-evaluation" v1; schema in docs/evaluation.md), deterministic so the same inputs
-// give the same bytes, and the wall times kept apart in a timing file ("graft-evaluation-timing").
+// evaluate's products: the typed metrics of one model and their file forms (metrics.json and
+// timing.json, whose one definition is StageFiles.EvaluationFile / EvaluationTimingFile; schema in
+// docs/evaluation.md). metrics.json is deterministic: the same inputs give the same bytes; the wall
+// times are kept apart in timing.json.
 import Artifacts
 import JSONText
-
-/// A part that was run, or why it was not (written as {"not_run": reason}).
-public enum Part<T: Sendable & Equatable>: Sendable, Equatable {
-    case done(T)
-    case notRun(String)
-
-    public var value: T? { if case .done(let v) = self { return v }; return nil }
-}
+import StageFiles
 
 public struct EvaluationMetrics: Sendable, Equatable {
     public var task: String
@@ -27,50 +21,30 @@ public struct EvaluationMetrics: Sendable, Equatable {
     public var noise: Part<NoiseResult>
 }
 
-public enum MetricsFormat {
-    public static let name = "graft-evaluation"
-    public static let version = 1
-    public static let timingName = "graft-evaluation-timing"
-}
-
-func json(_ a: Accuracy) -> JSONValue {
-    ["correct": JSONValue(a.correct), "total": JSONValue(a.total), "value": JSONValue(a.value)]
-}
-
-func json<T>(_ part: Part<T>, _ body: (T) -> JSONValue) -> JSONValue {
-    switch part {
-    case .done(let v): body(v)
-    case .notRun(let reason): ["not_run": JSONValue(reason)]
-    }
+extension Accuracy {
+    var file: Fraction { Fraction(correct: correct, total: total, value: value) }
 }
 
 extension EvaluationMetrics {
-    public var jsonValue: JSONValue {
-        .object([
-            "format": JSONValue(MetricsFormat.name), "version": JSONValue(MetricsFormat.version),
-            "task": JSONValue(task), "method": JSONValue(method), "profile": JSONValue(profile),
-            "model": ["spec": JSONValue(modelSpec), "weights_sha256": weightsSHA256.map { JSONValue($0) } ?? .null],
-            "accuracy": json(accuracy),
-            "ood": json(ood) { sets in .object(sets.mapValues(json)) },
-            "perplexity": json(perplexity) { p in
-                ["lines": JSONValue(p.lines), "tokens": JSONValue(p.tokens), "mean_per_line": JSONValue(p.meanPerLine),
-                 "token_weighted": JSONValue(p.tokenWeighted)]
-            },
-            "sst2": json(sst2, json), "mrpc": json(mrpc, json), "lambada": json(lambada, json),
-            "noise": json(noise) { n in
-                ["block": JSONValue(n.block), "dimension": JSONValue(n.dimension), "mean_residual_norm": JSONValue(n.meanResidualNorm),
-                 "points": .array(n.points.map { p in
-                     var o: [String: JSONValue] = ["subspace": JSONValue(p.subspace.rawValue), "norm": JSONValue(p.norm),
-                                                   "relative": .bool(p.relative), "accuracy": json(p.accuracy)]
-                     if let m = p.multiple { o["multiple"] = JSONValue(m) }
-                     return .object(o)
-                 })]
-            },
-        ])
+    /// metrics.json's value.
+    public var file: EvaluationFile {
+        func part<T, U>(_ p: Part<T>, _ f: (T) -> U) -> Part<U> {
+            switch p { case .value(let v): .value(f(v)); case .notRun(let r): .notRun(r) }
+        }
+        return EvaluationFile(
+            task: task, method: method, profile: profile, model: ModelInfo(spec: modelSpec, weights_sha256: weightsSHA256),
+            accuracy: accuracy.file, ood: part(ood) { $0.mapValues(\.file) },
+            perplexity: part(perplexity) { PerplexityFile(lines: $0.lines, tokens: $0.tokens, mean_per_line: $0.meanPerLine, token_weighted: $0.tokenWeighted) },
+            sst2: part(sst2, \.file), mrpc: part(mrpc, \.file), lambada: part(lambada, \.file),
+            noise: part(noise) { n in
+                NoiseFile(block: n.block, dimension: n.dimension, mean_residual_norm: n.meanResidualNorm, points: n.points.map {
+                    StageFiles.NoisePoint(subspace: $0.subspace.rawValue, norm: $0.norm, relative: $0.relative, multiple: $0.multiple, accuracy: $0.accuracy.file)
+                })
+            })
     }
 
     /// The canonical bytes of metrics.json (compact canonical JSON).
-    public func encoded() throws -> [UInt8] { try CanonicalJSON.encode(jsonValue) }
+    public func encoded() throws -> [UInt8] { try file.encoded() }
 }
 
 /// Wall seconds per part (and the thread count and BLAS kernels they were measured with).
@@ -84,12 +58,10 @@ public struct EvaluationTiming: Sendable, Equatable {
     /// Tokens run through the model per part (forward throughput = tokens / seconds).
     public var tokens: [String: Int] = [:]
 
-    public var jsonValue: JSONValue {
-        ["format": JSONValue(MetricsFormat.timingName), "version": JSONValue(MetricsFormat.version),
-         "wall_seconds": .object(seconds.mapValues { JSONValue(($0 * 1000).rounded() / 1000) }),
-         "tokens": .object(tokens.mapValues { JSONValue($0) }),
-         "threads": JSONValue(threads), "blas_core": JSONValue(blasCore), "blas_reason": JSONValue(blasReason),
-         "cpu": JSONValue(cpu)]
+    /// timing.json's value (seconds rounded to milliseconds).
+    public var file: EvaluationTimingFile {
+        EvaluationTimingFile(wall_seconds: seconds.mapValues { ($0 * 1000).rounded() / 1000 }, tokens: tokens, threads: threads,
+                             blas_core: blasCore, blas_reason: blasReason, cpu: cpu)
     }
-    public func encoded() throws -> [UInt8] { try CanonicalJSON.encode(jsonValue) }
+    public func encoded() throws -> [UInt8] { try file.encoded() }
 }

@@ -8,6 +8,7 @@ import Crypto
 import Foundation
 import JSONText
 import LM
+import StageFiles
 import Support
 import Tasks
 import Tensor
@@ -59,14 +60,15 @@ public func readTextRows(_ path: String, tokenizer: some TextTokenizer, tokensPe
     return rows
 }
 
-public struct DistillSummary: Sendable {
-    public var json: JSONValue
+/// What a distill run returns: its summary file (nil when interrupted) and the headline numbers.
+public struct DistillOutcome: Sendable {
+    public var summary: StageFiles.DistillSummary?
     /// Flat headline numbers for $GRAFT_METRICS.
     public var metrics: [String: Double]
     public var interrupted: Bool
 }
 
-public func runDistill(_ job: DistillJob) throws -> DistillSummary {
+public func runDistill(_ job: DistillJob) throws -> DistillOutcome {
     let s = job.settings
     try s.validate()
     let began = monotonicSeconds()
@@ -121,7 +123,7 @@ public func runDistill(_ job: DistillJob) throws -> DistillSummary {
     trainer.progress = job.progress
     let result = try trainer.run()
     if result.interrupted {
-        return DistillSummary(json: .null, metrics: [:], interrupted: true)
+        return DistillOutcome(summary: nil, metrics: [:], interrupted: true)
     }
     // MARK: outputs
     let info = AdapterInfo(layers: layers, outputDims: compiledModel.output.dims,
@@ -131,62 +133,50 @@ public func runDistill(_ job: DistillJob) throws -> DistillSummary {
     try WeightsFile.write(student, to: job.outWeights, metadata: ["task": job.task.rawValue, "method": job.method.rawValue,
                                                                  "base_model": job.model, "profile": job.profile])
     var logBytes: [UInt8] = []
-    for line in result.log { logBytes += try CanonicalJSON.encode(line); logBytes.append(10) }
+    for line in result.log { logBytes += try line.encoded(); logBytes.append(10) }
     try writeFileAtomically(job.outLog, bytes: logBytes)
     let wall = monotonicSeconds() - began
     let steps = result.stepsDone
-    var summary: [String: JSONValue] = [
-        "format": "graft-distill-summary", "version": 1,
-        "task": .string(job.task.rawValue), "method": .string(job.method.rawValue), "profile": .string(job.profile),
-        "steps": .int(Int64(steps)),
-        "settings": try settingsJSON(s),
-        "examples": ["train": .int(Int64(records.count)), "validation": .int(Int64(validation.count)),
-                     "text_rows": .int(Int64(textRows.count)),
-                     "task_epochs": .double(Double(steps * s.taskBatch) / Double(records.count))],
-        "final": ["loss": .double(Double(result.last.total)), "ce": .double(Double(result.last.ce)),
-                  "alg": .double(Double(result.last.alg)), "kl": .double(Double(result.last.kl))],
-        "cosine_per_layer": job.method == .injection ? .array(finalCosines(result.log)) : .null,
-        "validation_accuracy_curve": .array(result.curve.map { ["step": .int(Int64($0.step)), "accuracy": .double($0.accuracy)] }),
-        "validation_accuracy_rolled_curve": .array(result.log.compactMap { line -> JSONValue? in
-            guard let a = line["validation_accuracy_rolled"], let st = line["step"] else { return nil }
-            return ["step": st, "accuracy": a]
-        }),
-        "wall_seconds": .double(wall),
-        "train_seconds": .double(result.seconds),
-        "seconds_per_step": .double(result.seconds / Double(max(steps, 1))),
-        "tokens_per_second": .double(Double(result.tokensProcessed) / max(result.seconds, 1e-9)),
-        "peak_rss_bytes": .int(Int64(peakResidentBytes())),
-        "threads": .int(Int64(Threads.count)),
-        "blas": ["cpu": .string(cpuModelName()), "core": .string(Threads.blasCoreName), "reason": .string(blasChoiceReason)],
-        "seconds_per_phase": .object(objective.phaseSeconds.merging(trainer.timing) { $0 + $1 }.mapValues { .double($0) }),
-    ]
-    summary["alg_normalization"] = .string(s.loss.normalization.rawValue)
-    if let fit {
-        summary["adapter_init"] = ["examples": .int(Int64(fit.examples)), "rows": .int(Int64(fit.rows)), "ridge": .double(fit.ridge),
-                                   "cosine_per_layer": .array(fit.cosine.map { .double(Double($0)) }), "seconds": .double(fit.seconds),
-                                   "output_dims_kept_random": .array(fit.keptRandom.map { .int(Int64($0)) })]
-    }
-    try writeFileAtomically(job.outSummary, bytes: try CanonicalJSON.pretty(.object(summary)))
+    let cosines = finalCosines(result.log)
+    let summary = StageFiles.DistillSummary(
+        task: job.task.rawValue, method: job.method.rawValue, profile: job.profile, steps: steps,
+        settings: try settingsJSON(s), alg_normalization: s.loss.normalization.rawValue,
+        examples: DistillExamples(train: records.count, validation: validation.count, text_rows: textRows.count,
+                                  task_epochs: Double(steps * s.taskBatch) / Double(records.count)),
+        final: FinalLosses(loss: Double(result.last.total), ce: Double(result.last.ce), alg: Double(result.last.alg), kl: Double(result.last.kl)),
+        cosine_per_layer: job.method == .injection ? cosines : nil,
+        validation_accuracy_curve: result.curve.map { AccuracyPoint(step: $0.step, accuracy: $0.accuracy) },
+        validation_accuracy_rolled_curve: result.log.compactMap { line in
+            line.validation_accuracy_rolled.map { AccuracyPoint(step: line.step, accuracy: $0) }
+        },
+        adapter_init: fit.map {
+            AdapterInitSummary(examples: $0.examples, rows: $0.rows, ridge: $0.ridge, cosine_per_layer: $0.cosine.map { Double($0) },
+                               seconds: $0.seconds, output_dims_kept_random: $0.keptRandom)
+        },
+        wall_seconds: wall, train_seconds: result.seconds, seconds_per_step: result.seconds / Double(max(steps, 1)),
+        tokens_per_second: Double(result.tokensProcessed) / max(result.seconds, 1e-9), peak_rss_bytes: peakResidentBytes(),
+        threads: Threads.count, blas: BLASChoice(cpu: cpuModelName(), core: Threads.blasCoreName, reason: blasChoiceReason),
+        seconds_per_phase: objective.phaseSeconds.merging(trainer.timing) { $0 + $1 })
+    try writeFileAtomically(job.outSummary, bytes: try summary.encoded())
     var metrics: [String: Double] = ["final_ce": Double(result.last.ce), "final_kl": Double(result.last.kl),
                                      "seconds_per_step": result.seconds / Double(max(steps, 1))]
     if let acc = result.curve.last?.accuracy { metrics["validation_accuracy"] = acc }
-    if let rolled = result.log.last(where: { $0["validation_accuracy_rolled"] != nil })?["validation_accuracy_rolled"]?.doubleValue {
+    if let rolled = result.log.last(where: { $0.validation_accuracy_rolled != nil })?.validation_accuracy_rolled {
         metrics["validation_accuracy_rolled"] = rolled
     }
     if job.method == .injection {
-        let cos = finalCosines(result.log).compactMap(\.doubleValue)
         metrics["final_alg"] = Double(result.last.alg)
-        metrics["mean_cosine"] = cos.reduce(0, +) / Double(max(cos.count, 1))
+        metrics["mean_cosine"] = cosines.reduce(0, +) / Double(max(cosines.count, 1))
     }
     if let dir = job.checkpointDir { try? FileManager.default.removeItem(atPath: dir) }
-    return DistillSummary(json: .object(summary), metrics: metrics, interrupted: false)
+    return DistillOutcome(summary: summary, metrics: metrics, interrupted: false)
 }
 
 /// Per-layer cosine averaged over the last min(10, steps) steps (single steps are noisy).
-func finalCosines(_ log: [JSONValue]) -> [JSONValue] {
-    let tail = log.suffix(10).compactMap { $0["cos"]?.arrayValue?.compactMap(\.doubleValue) }
+func finalCosines(_ log: [DistillLogLine]) -> [Double] {
+    let tail = log.suffix(10).compactMap(\.cos)
     guard let first = tail.first else { return [] }
-    return (0..<first.count).map { i in .double(tail.map { $0[i] }.reduce(0, +) / Double(tail.count)) }
+    return (0..<first.count).map { i in tail.map { $0[i] }.reduce(0, +) / Double(tail.count) }
 }
 
 func settingsJSON(_ s: DistillSettings) throws -> JSONValue {

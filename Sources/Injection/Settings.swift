@@ -39,6 +39,11 @@ public struct DistillSettings: Sendable, Codable, Equatable {
     /// hooked residual at the answer positions of `adapterInitExamples` training examples;
     /// `refitOutputRows`) and held there until the next refit (no optimizer steps on them).
     public var outputRefitEvery: Int = 0
+    /// The adapter's output rows keep their initial values for the whole run (no optimizer steps on
+    /// them; false: trained, the paper). With the least-squares initialisation the kept subspace of
+    /// detach-and-roll is then fixed from the start, and the LM must write its answer where the fit
+    /// on the untouched model reads the compiled output (docs/distill.md, "Levers").
+    public var freezeOutputRows: Bool = false
     /// Both learning rates rise linearly from lr/W to lr over the first W steps (0: constant from
     /// step 1, the paper). Adam's first updates are sign-like, of size lr on every parameter; without
     /// a warm-up one step undoes a least-squares adapter (docs/distill.md, "Levers").
@@ -78,15 +83,21 @@ public struct DistillSettings: Sendable, Codable, Equatable {
         return min(1, Float(step - detachAndRollFrom + 1) / Float(detachAndRollRamp))
     }
 
-    /// Whether the output rows are under `--output-refit-every` in step `step`: refitted at its
-    /// start every N steps from the detach-and-roll start, and held (no optimizer step) throughout.
+    /// Whether the output rows are held (no optimizer step) in step `step`: always under
+    /// `--freeze-output-rows`; under `--output-refit-every` from the detach-and-roll start on, where
+    /// they are refitted every N steps.
     public func holdsOutputRows(step: Int) -> Bool {
+        freezeOutputRows || refitsOutputRows(step: step)
+    }
+
+    /// Whether step `step` lies in the refit phase of `--output-refit-every`.
+    private func refitsOutputRows(step: Int) -> Bool {
         outputRefitEvery > 0 && detachAndRoll && step >= detachAndRollFrom
     }
 
     /// Whether the output rows are refitted before step `step` (`--output-refit-every`).
     public func refitsOutput(step: Int) -> Bool {
-        holdsOutputRows(step: step) && (step - detachAndRollFrom) % outputRefitEvery == 0
+        refitsOutputRows(step: step) && (step - detachAndRollFrom) % outputRefitEvery == 0
     }
 
     /// Learning-rate factor of the update that ends step `step` (0-based).
@@ -147,6 +158,7 @@ public struct DistillSettings: Sendable, Codable, Equatable {
         if adapterInit == .leastSquares && adapterInitExamples < 1 { p.append("adapter-init examples \(adapterInitExamples) < 1") }
         if detachAndRollFrom < 0 { p.append("detach-and-roll start step \(detachAndRollFrom) < 0") }
         if outputRefitEvery < 0 { p.append("output refit interval \(outputRefitEvery) < 0") }
+        if freezeOutputRows && outputRefitEvery > 0 { p.append("frozen output rows cannot also be refitted (--freeze-output-rows with --output-refit-every \(outputRefitEvery))") }
         if detachAndRollRamp < 0 { p.append("detach-and-roll ramp \(detachAndRollRamp) < 0 steps") }
         if warmupSteps < 0 { p.append("warm-up steps \(warmupSteps) < 0") }
         if !(lrFloor >= 0 && lrFloor <= 1) { p.append("learning-rate floor \(lrFloor) must be in [0, 1]") }

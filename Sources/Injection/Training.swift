@@ -7,6 +7,7 @@ import Engine
 import Foundation
 import JSONText
 import LM
+import StageFiles
 import Support
 import Tensor
 
@@ -25,7 +26,7 @@ public struct TrainingData {
 /// What a finished (or interrupted) run leaves behind in memory.
 public struct TrainingResult {
     public var stepsDone: Int
-    public var log: [JSONValue]                   // one object per step
+    public var log: [DistillLogLine]              // one line per step
     public var curve: [(step: Int, accuracy: Double)]
     public var last: StepLosses
     public var interrupted: Bool
@@ -114,14 +115,14 @@ public final class Trainer {
     var checkpointPath: String? { checkpointDir.map { $0 + "/checkpoint.safetensors" } }
     var logPath: String? { checkpointDir.map { $0 + "/log.jsonl" } }
 
-    func saveCheckpoint(step: Int, log: [JSONValue], curve: [(step: Int, accuracy: Double)]) throws {
+    func saveCheckpoint(step: Int, log: [DistillLogLine], curve: [(step: Int, accuracy: Double)]) throws {
         guard let dir = checkpointDir, let path = checkpointPath, let logPath else { return }
         for g in optimizer.groups where !allFinite(g.store.values) {
             throw NonFiniteLossError(description: "distill: the \(g.name) parameters are not finite after step \(step); no checkpoint was written and the last good one is kept. Lower the learning rates (--lr-model, --lr-adapter) and rerun: it resumes from that checkpoint.")
         }
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         var logBytes: [UInt8] = []
-        for line in log { logBytes += try CanonicalJSON.encode(line); logBytes.append(10) }
+        for line in log { logBytes += try line.encoded(); logBytes.append(10) }
         try writeFileAtomically(logPath, bytes: logBytes)
         let curveText = curve.map { "\($0.step):\($0.accuracy)" }.joined(separator: ",")
         try TrainingState.write(optimizer, metadata: [
@@ -129,7 +130,7 @@ public final class Trainer {
     }
 
     /// Restores the last checkpoint of this run, if any: (step, log, curve).
-    func resume() throws -> (Int, [JSONValue], [(step: Int, accuracy: Double)])? {
+    func resume() throws -> (Int, [DistillLogLine], [(step: Int, accuracy: Double)])? {
         guard let path = checkpointPath, let logPath, FileManager.default.fileExists(atPath: path) else { return nil }
         guard let bytes = FileManager.default.contents(atPath: path) else { throw InjectionError("cannot read checkpoint \(path)") }
         let meta = try TrainingState.decode([UInt8](bytes), into: optimizer, source: path)
@@ -139,8 +140,10 @@ public final class Trainer {
         guard let step = Int(meta["steps_done"] ?? ""), let lines = Int(meta["log_lines"] ?? "") else {
             throw InjectionError("checkpoint \(path) lacks steps_done/log_lines metadata; delete \(checkpointDir!) to start afresh")
         }
-        let text = String(decoding: FileManager.default.contents(atPath: logPath) ?? Data(), as: UTF8.self)
-        let log = try text.split(separator: "\n").map { try parseJSON(String($0)) }
+        let logData = FileManager.default.contents(atPath: logPath) ?? Data()
+        let log = try logData.split(separator: UInt8(ascii: "\n")).enumerated().map { i, line in
+            try readStageFile(DistillLogLine.self, from: Data(line), path: "\(logPath):\(i + 1)", what: "distill log line")
+        }
         guard log.count == lines else { throw InjectionError("\(logPath) has \(log.count) lines, the checkpoint expects \(lines); delete \(checkpointDir!) to start afresh") }
         let curve = (meta["curve"] ?? "").split(separator: ",").compactMap { item -> (step: Int, accuracy: Double)? in
             let parts = item.split(separator: ":")
@@ -169,7 +172,7 @@ public final class Trainer {
 
     public func run() throws -> TrainingResult {
         removeStaleTemporaries()
-        var log: [JSONValue] = [], curve: [(step: Int, accuracy: Double)] = []
+        var log: [DistillLogLine] = [], curve: [(step: Int, accuracy: Double)] = []
         var start = 0
         if let (s, l, c) = try resume() {
             start = s; log = l; curve = c
@@ -209,9 +212,9 @@ public final class Trainer {
             let updateStart = monotonicSeconds()
             let factor = settings.learningRateFactor(step: step)
             for g in optimizer.groups { g.hyper.lr = baseLearningRates[g.name, default: 0] * factor }
-            // Under --output-refit-every the output rows are the least-squares fit's, held between refits:
-            // Adam's steps (≈ lr per weight) are large beside the small weights that read the
-            // large-norm residuals at the hook, and undo a refit within a few steps (docs/distill.md).
+            // Held output rows (--freeze-output-rows, or --output-refit-every between refits) take no
+            // optimizer step: Adam's steps (≈ lr per weight) are large beside the small weights that read
+            // the large-norm residuals at the hook, and undo a fit within a few steps (docs/distill.md).
             let held = settings.holdsOutputRows(step: step) && objective.method == .injection
                 ? objective.adapter.outputRows(objective.outputDims) : nil
             optimizer.update()
@@ -222,20 +225,21 @@ public final class Trainer {
             last = losses
             log.append(logLine(step: step, losses))
             if let refit {
-                log[log.count - 1] = log[log.count - 1].adding("output_refit_rows", .int(Int64(refit.rows)))
-                    .adding("output_refit_agreement", .double(refit.agreement))
+                log[log.count - 1].output_refit_rows = refit.rows
+                log[log.count - 1].output_refit_agreement = refit.agreement
             }
             var rolled: Double? = nil
             if step % settings.validateEvery == 0 || step == settings.steps, !data.validation.isEmpty {
                 let t0 = monotonicSeconds()
                 let plain = try validationScore()
                 curve.append((step, plain.exact))
-                log[log.count - 1] = log[log.count - 1].adding("validation_token_accuracy", .array(plain.byToken.map { .double($0) }))
+                log[log.count - 1].validation_accuracy = plain.exact
+                log[log.count - 1].validation_token_accuracy = plain.byToken
                 if objective.detachAndRoll {
                     let r = try rolledValidationScore()
                     rolled = r.exact
-                    log[log.count - 1] = log[log.count - 1].adding("validation_accuracy_rolled", .double(r.exact))
-                        .adding("validation_token_accuracy_rolled", .array(r.byToken.map { .double($0) }))
+                    log[log.count - 1].validation_accuracy_rolled = r.exact
+                    log[log.count - 1].validation_token_accuracy_rolled = r.byToken
                 }
                 timing["validation", default: 0] += monotonicSeconds() - t0
             }
@@ -256,18 +260,17 @@ public final class Trainer {
                               seconds: monotonicSeconds() - began, tokensProcessed: tokens)
     }
 
-    func logLine(step: Int, _ l: StepLosses) -> JSONValue {
-        var o: [String: JSONValue] = ["step": .int(Int64(step)), "loss": .double(Double(l.total)), "ce": .double(Double(l.ce)),
-                                      "kl": .double(Double(l.kl)),
-                                      "answer_accuracy": .double(l.answerTotal == 0 ? 0 : Double(l.answerCorrect) / Double(l.answerTotal))]
+    func logLine(step: Int, _ l: StepLosses) -> DistillLogLine {
+        var o = DistillLogLine(step: step, loss: Double(l.total), ce: Double(l.ce), kl: Double(l.kl),
+                               answer_accuracy: l.answerTotal == 0 ? 0 : Double(l.answerCorrect) / Double(l.answerTotal))
         if objective.method == .injection {
-            o["alg"] = .double(Double(l.alg))
-            o["cos"] = .array(l.cosine.map { .double(Double($0)) })
-            o["detach_and_roll"] = .bool(l.detachAndRoll)
-            if settings.detachAndRollRamp > 0 { o["detach_and_roll_strength"] = .double(l.detachAndRoll ? Double(objective.detachAndRollStrength) : 0) }
-            if objective.weights.outputEmphasis > 0 { o["output"] = .double(Double(l.output)) }
+            o.alg = Double(l.alg)
+            o.cos = l.cosine.map { Double($0) }
+            o.detach_and_roll = l.detachAndRoll
+            if settings.detachAndRollRamp > 0 { o.detach_and_roll_strength = l.detachAndRoll ? Double(objective.detachAndRollStrength) : 0 }
+            if objective.weights.outputEmphasis > 0 { o.output = Double(l.output) }
         }
-        return .object(o)
+        return o
     }
 
     func barFields(_ l: StepLosses, _ acc: Double?, _ rolled: Double? = nil) -> [(String, String)] {

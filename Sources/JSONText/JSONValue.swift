@@ -70,3 +70,50 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     public init(_ i: Int) { self = .int(Int64(i)) }
     public init(_ d: Double) { self = .double(d) }
 }
+
+// MARK: - Codable
+
+/// A JSON value inside a `Codable` type (e.g. a stage file that embeds a settings object verbatim).
+extension JSONValue: Codable {
+    private struct MemberKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    public init(from decoder: Decoder) throws {
+        if let c = try? decoder.container(keyedBy: MemberKey.self) {
+            var o: [String: JSONValue] = [:]
+            for k in c.allKeys { o[k.stringValue] = try c.decode(JSONValue.self, forKey: k) }
+            self = .object(o)
+        } else if var c = try? decoder.unkeyedContainer() {
+            var a: [JSONValue] = []
+            while !c.isAtEnd { a.append(try c.decode(JSONValue.self)) }
+            self = .array(a)
+        } else {
+            let c = try decoder.singleValueContainer()
+            if c.decodeNil() { self = .null }
+            else if let b = try? c.decode(Bool.self) { self = .bool(b) }
+            else if let i = try? c.decode(Int64.self) { self = .int(i) }
+            else if let d = try? c.decode(Double.self) { self = .double(d) }
+            else { self = .string(try c.decode(String.self)) }
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        switch self {
+        case .object(let o):
+            var c = encoder.container(keyedBy: MemberKey.self)
+            for (k, v) in o { try c.encode(v, forKey: MemberKey(stringValue: k)) }
+        case .array(let a):
+            var c = encoder.unkeyedContainer()
+            for v in a { try c.encode(v) }
+        case .null: var c = encoder.singleValueContainer(); try c.encodeNil()
+        case .bool(let b): var c = encoder.singleValueContainer(); try c.encode(b)
+        case .int(let i): var c = encoder.singleValueContainer(); try c.encode(i)
+        case .double(let d): var c = encoder.singleValueContainer(); try c.encode(d)
+        case .string(let s): var c = encoder.singleValueContainer(); try c.encode(s)
+        }
+    }
+}

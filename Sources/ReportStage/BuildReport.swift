@@ -13,6 +13,7 @@ public struct ReportOptions: Sendable {
     public var baseModel = "not given"
     public var commit = "not given"
     public var evaluations: [String] = []       // task/method=FILE
+    public var evaluationTimings: [String] = []
     public var distill: [String] = []
     public var logs: [String] = []
     public var decodes: [String] = []
@@ -49,6 +50,7 @@ public func loadReportInputs(_ o: ReportOptions) throws -> ReportInputs {
         }
     }
     each(o.evaluations, "--evaluation") { try $0.addEvaluation($1, path: $2) }
+    each(o.evaluationTimings, "--evaluation-timing") { try $0.addEvaluationTiming($1, path: $2) }
     each(o.distill, "--distill") { try $0.addDistill($1, path: $2) }
     each(o.logs, "--distill-log") { try $0.addLog($1, path: $2) }
     each(o.decodes, "--decode") { try $0.addDecode($1, path: $2) }
@@ -61,10 +63,10 @@ public func loadReportInputs(_ o: ReportOptions) throws -> ReportInputs {
 public func buildReport(_ inputs: ReportInputs, _ o: ReportOptions) throws -> BuiltReport {
     var figures = FigureSet()
     let t3 = inputs.table3()
-    var headline: [Block] = [.table(t3), .paragraph(paperSetting)]
+    var headline: [Block] = [.table(t3), .paragraph(accuracyLegend), .paragraph(paperSetting)]
     let accuracy = BarChart(title: "In-distribution accuracy (graft)", yLabel: "accuracy", groups: TaskName.allCases.map(\.title),
                             methods: MethodName.allCases.map(\.title),
-                            values: TaskName.allCases.map { t in MethodName.allCases.map { m in inputs.evaluations[RunKey(t, m)]?.accuracy?.value?.value } },
+                            values: TaskName.allCases.map { t in MethodName.allCases.map { m in inputs.evaluations[RunKey(t, m)]?.accuracy.value } },
                             yRange: 0...1)
     headline.append(figures.add("accuracy", caption: "In-distribution task accuracy per task and method (graft; n/a = not run)",
                                 svg: try accuracy.svg(), png: encodePNG(try accuracy.rasterise())))

@@ -5,6 +5,7 @@
 import Crypto
 import Decoding
 import Foundation
+import StageFiles
 
 public struct ReportError: Error, CustomStringConvertible {
     public let description: String
@@ -49,62 +50,8 @@ public func parseKeyedFile(_ s: String, flag: String) throws -> (RunKey, String)
     return (try RunKey(parsing: String(s[..<eq]), flag: flag), String(s[s.index(after: eq)...]))
 }
 
-// MARK: - The stage files
-
-public struct Fraction: Codable, Sendable, Equatable { public var correct: Int; public var total: Int; public var value: Double }
-
-public struct Perplexity: Codable, Sendable, Equatable {
-    public var lines: Int, tokens: Int, mean_per_line: Double, token_weighted: Double
-}
-
-public struct NoisePoint: Codable, Sendable, Equatable {
-    public var subspace: String, norm: Double, relative: Bool, accuracy: Fraction
-}
-
-public struct Noise: Codable, Sendable, Equatable {
-    public var block: Int, mean_residual_norm: Double, points: [NoisePoint]
-}
-
-public struct ModelInfo: Codable, Sendable, Equatable { public var spec: String; public var weights_sha256: String? }
-
-/// evaluate's metrics.json ("graft-evaluation", version 1).
-public struct Evaluation: Codable, Sendable, Equatable {
-    public var format: String, version: Int, task: String, method: String, profile: String
-    public var model: ModelInfo?
-    public var accuracy: Part<Fraction>?
-    public var ood: Part<[String: Part<Fraction>]>?
-    public var perplexity: Part<Perplexity>?
-    public var sst2: Part<Fraction>?, mrpc: Part<Fraction>?, lambada: Part<Fraction>?
-    public var noise: Part<Noise>?
-    public var wall_seconds: [String: Double]?
-    public static let format = "graft-evaluation"
-}
-
-public struct FinalLosses: Codable, Sendable, Equatable { public var loss: Double?, ce: Double?, alg: Double?, kl: Double? }
-public struct AccuracyPoint: Codable, Sendable, Equatable { public var step: Int, accuracy: Double }
-
-/// distill's summary.json ("graft-distill-summary", version 1).
-public struct DistillSummary: Codable, Sendable, Equatable {
-    public var format: String, version: Int, task: String, method: String, profile: String
-    public var steps: Int
-    public var final: FinalLosses
-    public var cosine_per_layer: [Double]?
-    public var wall_seconds: Double?, tokens_per_second: Double?, seconds_per_step: Double?
-    public var peak_rss_bytes: Double?
-    /// Exact-match accuracy on held-out training examples every `--validate-every` steps (distill's name).
-    public var validation_accuracy_curve: [AccuracyPoint]?
-    /// The same with detach-and-roll active (injection only): does the answer pass through the subspace?
-    public var validation_accuracy_rolled_curve: [AccuracyPoint]?
-    public static let format = "graft-distill-summary"
-}
-
-/// One line of distill's log.jsonl.
-public struct LogStep: Codable, Sendable, Equatable {
-    public var step: Int
-    public var loss: Double?, ce: Double?, alg: Double?, kl: Double?
-    public var cos: [Double]?
-    public var seconds: Double?
-}
+// The stage files' types (DistillSummary, DistillLogLine, EvaluationFile, EvaluationTimingFile)
+// are StageFiles', the same definitions their writers encode.
 
 /// A file the report read: where from and its SHA-256.
 public struct InputFile: Codable, Sendable, Equatable {
@@ -113,9 +60,10 @@ public struct InputFile: Codable, Sendable, Equatable {
 
 /// Everything `report build` reads; absent entries become "not run" cells.
 public struct ReportInputs: Sendable {
-    public var evaluations: [RunKey: Evaluation] = [:]
+    public var evaluations: [RunKey: EvaluationFile] = [:]
+    public var evaluationTimings: [RunKey: EvaluationTimingFile] = [:]
     public var distill: [RunKey: DistillSummary] = [:]
-    public var logs: [RunKey: [LogStep]] = [:]
+    public var logs: [RunKey: [DistillLogLine]] = [:]
     public var decodes: [RunKey: DecodeSummary] = [:]
     public var decodeFigures: [RunKey: [BundleFile]] = [:]
     public var files: [InputFile] = []
@@ -132,16 +80,14 @@ func readBytes(_ path: String, role: String, files: inout [InputFile]) throws ->
 }
 
 func decodeJSON<T: Decodable>(_ type: T.Type, _ data: Data, path: String, what: String) throws -> T {
-    do { return try JSONDecoder().decode(T.self, from: data) } catch {
-        throw ReportError("\(path): not a readable \(what) (\(error)); rerun the stage that made it")
-    }
+    do { return try readStageFile(T.self, from: data, path: path, what: what) } catch { throw ReportError("\(error)") }
 }
 
 extension ReportInputs {
     public mutating func addEvaluation(_ key: RunKey, path: String) throws {
-        let e = try decodeJSON(Evaluation.self, try readBytes(path, role: "evaluation \(key)", files: &files), path: path, what: "evaluate metrics.json")
-        guard e.format == Evaluation.format, e.version == 1 else {
-            throw ReportError("\(path): format \(e.format) version \(e.version), expected \(Evaluation.format) version 1")
+        let e = try decodeJSON(EvaluationFile.self, try readBytes(path, role: "evaluation \(key)", files: &files), path: path, what: "evaluate metrics.json")
+        guard e.format == EvaluationFile.format, e.version == EvaluationFile.version else {
+            throw ReportError("\(path): format \(e.format) version \(e.version), expected \(EvaluationFile.format) version \(EvaluationFile.version)")
         }
         guard e.task == key.task.rawValue, e.method == key.method.rawValue else {
             throw ReportError("\(path): holds \(e.task)/\(e.method) but was given as \(key)")
@@ -151,8 +97,8 @@ extension ReportInputs {
 
     public mutating func addDistill(_ key: RunKey, path: String) throws {
         let s = try decodeJSON(DistillSummary.self, try readBytes(path, role: "distill summary \(key)", files: &files), path: path, what: "distill summary.json")
-        guard s.format == DistillSummary.format, s.version == 1 else {
-            throw ReportError("\(path): format \(s.format) version \(s.version), expected \(DistillSummary.format) version 1")
+        guard s.format == DistillSummary.format, s.version == DistillSummary.version else {
+            throw ReportError("\(path): format \(s.format) version \(s.version), expected \(DistillSummary.format) version \(DistillSummary.version)")
         }
         guard s.task == key.task.rawValue, s.method == key.method.rawValue else {
             throw ReportError("\(path): holds \(s.task)/\(s.method) but was given as \(key)")
@@ -162,11 +108,20 @@ extension ReportInputs {
 
     public mutating func addLog(_ key: RunKey, path: String) throws {
         let data = try readBytes(path, role: "distill log \(key)", files: &files)
-        var steps: [LogStep] = []
+        var steps: [DistillLogLine] = []
         for (i, line) in data.split(separator: UInt8(ascii: "\n")).enumerated() {
-            steps.append(try decodeJSON(LogStep.self, Data(line), path: "\(path):\(i + 1)", what: "distill log line"))
+            steps.append(try decodeJSON(DistillLogLine.self, Data(line), path: "\(path):\(i + 1)", what: "distill log line"))
         }
         logs[key] = steps
+    }
+
+    /// evaluate's timing.json (wall seconds per part) of one run.
+    public mutating func addEvaluationTiming(_ key: RunKey, path: String) throws {
+        let t = try decodeJSON(EvaluationTimingFile.self, try readBytes(path, role: "evaluation timing \(key)", files: &files), path: path, what: "evaluate timing.json")
+        guard t.format == EvaluationTimingFile.format, t.version == EvaluationTimingFile.version else {
+            throw ReportError("\(path): format \(t.format) version \(t.version), expected \(EvaluationTimingFile.format) version \(EvaluationTimingFile.version)")
+        }
+        evaluationTimings[key] = t
     }
 
     public mutating func addDecode(_ key: RunKey, path: String) throws {

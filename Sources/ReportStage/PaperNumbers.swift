@@ -49,3 +49,6 @@ public func paperTable2(_ task: TaskName) -> [PaperOODSet] {
 
 /// What the paper says about its setting, printed under the tables.
 public let paperSetting = "Paper: GPT-2-large, 80,000 steps of batch 12+12, 4,000-example test sets, Tiny-Shakespeare perplexity (mean of per-line perplexities). graft: SmolLM2-135M-Instruct on the CPU with the profile named above; its perplexity is on graft's Shakespeare stand-in, so only the change between methods is comparable with the paper's, not the level."
+
+/// How graft's accuracy cells read.
+public let accuracyLegend = "Each graft accuracy is given with its 95 % interval (Wilson) and the number of examples it was measured on. For the fine-tuned rows, \"↑ vs no editing\" / \"↓ vs no editing\" mark a difference from the untouched model whose 95 % interval (Newcombe) excludes zero; \"n.s. vs no editing\" marks one that is not significant at that level, whatever its size."

@@ -5,6 +5,7 @@
 import Decoding
 import Foundation
 import Reporting
+import StageFiles
 
 public struct ReportMeta: Codable, Sendable, Equatable {
     public var title: String
@@ -82,37 +83,42 @@ extension ReportInputs {
                     continue
                 }
                 let miss = "the evaluation of \(k) lacks it"
-                put("\(base)/accuracy", e.accuracy, missing: miss, \.value)
+                func putAccuracy(_ name: String, _ part: Part<Fraction>) {
+                    switch part {
+                    case .value(let f): metrics[name] = Metric(f.proportion)
+                    case .notRun(let r): notRun[name] = r
+                    }
+                }
+                putAccuracy("\(base)/accuracy", .value(e.accuracy))
                 put("\(base)/perplexity_mean_per_line", e.perplexity, missing: miss, unit: "perplexity", higher: false, \.mean_per_line)
                 put("\(base)/perplexity_token_weighted", e.perplexity, missing: miss, unit: "perplexity", higher: false, \.token_weighted)
-                put("\(base)/sst2", e.sst2, missing: miss, \.value)
-                put("\(base)/mrpc", e.mrpc, missing: miss, \.value)
-                put("\(base)/lambada", e.lambada, missing: miss, \.value)
+                putAccuracy("\(base)/sst2", e.sst2)
+                putAccuracy("\(base)/mrpc", e.mrpc)
+                putAccuracy("\(base)/lambada", e.lambada)
                 switch e.ood {
-                case .value(let sets)?:
-                    for (s, p) in sets { put("table2/\(k)/\(s)", p, missing: miss, \.value) }
+                case .value(let sets):
+                    for (s, p) in sets { metrics["table2/\(k)/\(s)"] = Metric(p.proportion) }
                     for s in paperTable2(task) where sets[s.set] == nil { notRun["table2/\(k)/\(s.set)"] = "set absent from the evaluation" }
-                case .notRun(let r)?: for s in paperTable2(task) { notRun["table2/\(k)/\(s.set)"] = r }
-                case nil: for s in paperTable2(task) { notRun["table2/\(k)/\(s.set)"] = miss }
+                case .notRun(let r): for s in paperTable2(task) { notRun["table2/\(k)/\(s.set)"] = r }
                 }
-                if case .value(let n)? = e.noise {
+                if case .value(let n) = e.noise {
                     for p in n.points {
                         metrics["noise/\(k)/\(p.subspace)/\(p.relative ? "relative" : "absolute")/\(fixedDecimal(p.norm, digits: 3))"] =
-                            Metric(p.accuracy.value, unit: "fraction", higherIsBetter: nil)
+                            Metric(p.accuracy.proportion, higherIsBetter: nil)
                     }
-                } else if case .notRun(let r)? = e.noise { notRun["noise/\(k)"] = r }
-                for (part, v) in e.wall_seconds ?? [:] { metrics["wall/evaluate/\(k)/\(part)"] = Metric(v, unit: "s", higherIsBetter: false) }
+                } else if case .notRun(let r) = e.noise { notRun["noise/\(k)"] = r }
+                for (part, v) in evaluationTimings[k]?.wall_seconds ?? [:] { metrics["wall/evaluate/\(k)/\(part)"] = Metric(v, unit: "s", higherIsBetter: false) }
             }
         }
         for (k, s) in distill {
             let base = "distill/\(k)"
             for (name, v, higher) in [("final_loss", s.final.loss, false), ("final_ce", s.final.ce, false), ("final_alg", s.final.alg, false),
-                                      ("final_kl", s.final.kl, false), ("tokens_per_second", s.tokens_per_second, true)] {
+                                      ("final_kl", s.final.kl, false), ("tokens_per_second", Optional(s.tokens_per_second), true)] {
                 if let v { metrics["\(base)/\(name)"] = Metric(v, unit: name == "tokens_per_second" ? "tokens/s" : "", higherIsBetter: higher) }
             }
             for (i, c) in (s.cosine_per_layer ?? []).enumerated() { metrics["\(base)/cosine/layer\(i)"] = Metric(c, unit: "cosine", higherIsBetter: true) }
             metrics["\(base)/steps"] = Metric(Double(s.steps), unit: "steps")
-            if let w = s.wall_seconds { metrics["wall/distill/\(k)/total"] = Metric(w, unit: "s", higherIsBetter: false) }
+            metrics["wall/distill/\(k)/total"] = Metric(s.wall_seconds, unit: "s", higherIsBetter: false)
         }
         for (k, d) in decodes {
             for (side, part) in [("model", Optional(d.accuracy)), ("control", d.control)] {

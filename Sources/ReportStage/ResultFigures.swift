@@ -4,6 +4,7 @@
 // for the HTML page and a PNG file (figures/<name>.png) for the Markdown report.
 import Decoding
 import Reporting
+import StageFiles
 
 /// Collects figures and the PNG files they reference.
 public struct FigureSet: Sendable {
@@ -32,9 +33,9 @@ extension ReportInputs {
         var blocks: [Block] = []
         for k in evaluations.keys.sorted() {
             guard let e = evaluations[k] else { continue }
-            guard case .value(let noise)? = e.noise else {
+            guard case .value(let noise) = e.noise else {
                 let reason: String
-                if case .notRun(let r)? = e.noise { reason = r } else { reason = "the evaluation has no noise part" }
+                if case .notRun(let r) = e.noise { reason = r } else { reason = "the evaluation has no noise part" }
                 blocks.append(.paragraph("\(k): noise experiment not run: \(reason)."))
                 continue
             }
@@ -91,8 +92,9 @@ extension ReportInputs {
                     continue
                 }
                 var series: [Series] = []
-                for (name, get) in [("loss", \LogStep.loss), ("ce", \LogStep.ce), ("alg", \LogStep.alg), ("kl", \LogStep.kl)] {
-                    let pts = log.compactMap { s in s[keyPath: get].flatMap { $0.isFinite ? Series.Point(Double(s.step), $0) : nil } }
+                let terms: [(String, (DistillLogLine) -> Double?)] = [("loss", { $0.loss }), ("ce", { $0.ce }), ("alg", { $0.alg }), ("kl", { $0.kl })]
+                for (name, get) in terms {
+                    let pts = log.compactMap { s in get(s).flatMap { $0.isFinite ? Series.Point(Double(s.step), $0) : nil } }
                     if !pts.isEmpty { series.append(Series(name: name, points: pts)) }
                 }
                 if !series.isEmpty {

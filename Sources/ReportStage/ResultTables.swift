@@ -4,6 +4,29 @@
 // "not run: reason" cell, never a blank.
 import Decoding
 import Reporting
+import StageFiles
+
+extension Fraction {
+    var proportion: Proportion { Proportion(correct: correct, total: total) }
+}
+
+/// An accuracy cell: the value with its interval and count, and, against a reference accuracy
+/// (the untouched model's), whether the difference is significant ("↑ vs …", "↓ vs …" or "n.s. vs …").
+func accuracyCell(_ part: Part<Fraction>?, missing: String, against reference: (Fraction, String)? = nil) -> Cell {
+    switch part {
+    case .value(let f)?:
+        let note = reference.map { ref, name -> String in
+            switch f.proportion.compared(with: ref.proportion) {
+            case .higher: "↑ vs \(name)"
+            case .lower: "↓ vs \(name)"
+            case .notSignificant: "n.s. vs \(name)"
+            }
+        }
+        return .proportion(f.proportion, note: note)
+    case .notRun(let reason)?: return .notRun(reason: reason)
+    case nil: return .notRun(reason: missing)
+    }
+}
 
 /// The cell of an optional part: its number, or why there is none.
 func cell<T>(_ part: Part<T>?, missing: String, format: NumberFormat = .percent(1), _ number: (T) -> Double) -> Cell {
@@ -19,7 +42,7 @@ extension ReportInputs {
 
     /// Why a field of `key`'s evaluation has no value ("no evaluation …" or "… lacks field").
     func evaluationCell<T>(_ key: RunKey, _ field: String, format: NumberFormat = .percent(1),
-                           _ get: (Evaluation) -> Part<T>?, _ number: (T) -> Double) -> Cell {
+                           _ get: (EvaluationFile) -> Part<T>?, _ number: (T) -> Double) -> Cell {
         guard let e = evaluations[key] else { return .notRun(reason: missingEvaluation(key)) }
         return cell(get(e), missing: "the evaluation of \(key) has no \(field)", format: format, number)
     }
@@ -33,14 +56,21 @@ extension ReportInputs {
         for task in TaskName.allCases {
             for method in MethodName.allCases {
                 let k = RunKey(task, method), p = paperTable3(k)
+                let untouched = method == .none ? nil : evaluations[RunKey(task, .none)]
+                /// The accuracy of `field`, compared with the untouched model's where both were measured.
+                func accuracy(_ field: String, _ get: (EvaluationFile) -> Part<Fraction>) -> Cell {
+                    guard let e = evaluations[k] else { return .notRun(reason: missingEvaluation(k)) }
+                    return accuracyCell(get(e), missing: "the evaluation of \(k) has no \(field)",
+                                        against: untouched.flatMap { get($0).value }.map { ($0, "no editing") })
+                }
                 rows.append([
                     .text(task.title), .text(method.title),
-                    evaluationCell(k, "accuracy", { $0.accuracy }, \.value), .number(p.accuracy, .percent(1)),
+                    accuracy("accuracy") { .value($0.accuracy) }, .number(p.accuracy, .percent(1)),
                     evaluationCell(k, "perplexity", format: .fixed(2), { $0.perplexity }, \.mean_per_line), .number(p.perplexity, .fixed(1)),
                     evaluationCell(k, "perplexity", format: .fixed(2), { $0.perplexity }, \.token_weighted),
-                    evaluationCell(k, "sst2", { $0.sst2 }, \.value), .number(p.sst2, .percent(1)),
-                    evaluationCell(k, "mrpc", { $0.mrpc }, \.value), .number(p.mrpc, .percent(1)),
-                    evaluationCell(k, "lambada", { $0.lambada }, \.value), .number(p.lambada, .percent(1)),
+                    accuracy("sst2", \.sst2), .number(p.sst2, .percent(1)),
+                    accuracy("mrpc", \.mrpc), .number(p.mrpc, .percent(1)),
+                    accuracy("lambada", \.lambada), .number(p.lambada, .percent(1)),
                 ])
             }
         }
@@ -52,10 +82,9 @@ extension ReportInputs {
     func oodCell(_ key: RunKey, set: String) -> Cell {
         guard let e = evaluations[key] else { return .notRun(reason: missingEvaluation(key)) }
         switch e.ood {
-        case nil: return .notRun(reason: "the evaluation of \(key) has no ood")
-        case .notRun(let r)?: return .notRun(reason: r)
-        case .value(let sets)?:
-            return cell(sets[set], missing: "set \(set) absent from the evaluation of \(key)", \.value)
+        case .notRun(let r): return .notRun(reason: r)
+        case .value(let sets):
+            return accuracyCell(sets[set].map { .value($0) }, missing: "set \(set) absent from the evaluation of \(key)")
         }
     }
 
@@ -101,7 +130,7 @@ extension ReportInputs {
                              n(s.final.loss, .fixed(4), "loss"), n(s.final.ce, .fixed(4), "ce"), n(s.final.alg, .fixed(4), "alg"),
                              n(s.final.kl, .fixed(4), "kl"), n(s.cosine_per_layer.map { $0.reduce(0, +) / Double(max(1, $0.count)) }, .fixed(4), "cosine"),
                              n(s.wall_seconds, .fixed(1), "wall_seconds"), n(s.tokens_per_second, .fixed(0), "tokens_per_second"),
-                             n(s.peak_rss_bytes.map { $0 / 1_048_576 }, .fixed(0), "peak_rss_bytes")])
+                             n(Double(s.peak_rss_bytes) / 1_048_576, .fixed(0), "peak_rss_bytes")])
             }
         }
         return Table(title: "Training (distill): final loss terms, mean cosine over aligned layers, cost",
@@ -112,10 +141,10 @@ extension ReportInputs {
     public func wallTimeTable() -> Table {
         var rows: [[Cell]] = []
         for (k, s) in distill.sorted(by: { $0.key < $1.key }) {
-            rows.append([.text("distill"), .text(k.description), .text("total"), s.wall_seconds.map { .number($0, .fixed(1)) } ?? .notRun(reason: "not recorded")])
+            rows.append([.text("distill"), .text(k.description), .text("total"), .number(s.wall_seconds, .fixed(1))])
         }
-        for (k, e) in evaluations.sorted(by: { $0.key < $1.key }) {
-            for (part, v) in (e.wall_seconds ?? [:]).sorted(by: { $0.key < $1.key }) {
+        for (k, t) in evaluationTimings.sorted(by: { $0.key < $1.key }) {
+            for (part, v) in t.wall_seconds.sorted(by: { $0.key < $1.key }) {
                 rows.append([.text("evaluate"), .text(k.description), .text(part), .number(v, .fixed(1))])
             }
         }

@@ -8,8 +8,17 @@ public struct Metric: Sendable, Equatable, Codable {
     public var value: Double
     public var unit: String
     public var higherIsBetter: Bool?
+    /// For an accuracy: the examples it was measured on and its 95 % (Wilson) interval.
+    public var count: Int?
+    public var low: Double?, high: Double?
     public init(_ value: Double, unit: String = "", higherIsBetter: Bool? = nil) {
         self.value = value; self.unit = unit; self.higherIsBetter = higherIsBetter
+    }
+    /// An accuracy of `p.correct` / `p.total`, with its count and interval.
+    public init(_ p: Proportion, higherIsBetter: Bool? = true) {
+        self.init(p.value, unit: "fraction", higherIsBetter: higherIsBetter)
+        let (l, h) = p.interval()
+        count = p.total; low = l; high = h
     }
 }
 

@@ -12,6 +12,9 @@ public enum NumberFormat: Sendable, Equatable {
 /// One table cell.
 public enum Cell: Sendable, Equatable {
     case number(Double, NumberFormat)
+    /// An accuracy with its example count and 95 % interval, and an optional note (e.g. how it
+    /// compares with a reference row): "87.5% [82.2–91.5] n=200 · n.s.".
+    case proportion(Proportion, note: String?)
     case text(String)
     case notRun(reason: String)
 
@@ -19,8 +22,22 @@ public enum Cell: Sendable, Equatable {
     public var plain: String {
         switch self {
         case .number(let v, let f): return formatNumber(v, f)
+        case .proportion(let p, let note):
+            let (low, high) = p.interval()
+            return "\(formatNumber(p.value, .percent(1))) [\(fixedDecimal(low * 100, digits: 1))–\(fixedDecimal(high * 100, digits: 1))] n=\(p.total)"
+                + (note.map { " · " + $0 } ?? "")
         case .text(let s): return s
         case .notRun(let reason): return "not run: \(reason)"
+        }
+    }
+}
+
+extension Cell {
+    /// A number or a proportion (right-aligned in Markdown, class "num" in HTML).
+    public var isNumeric: Bool {
+        switch self {
+        case .number, .proportion: true
+        case .text, .notRun: false
         }
     }
 }
@@ -101,7 +118,7 @@ extension Table {
         var lines = ["**\(escapeMarkdownCell(title))**", ""]
         lines.append("| " + columns.map(escapeMarkdownCell).joined(separator: " | ") + " |")
         let align = columns.indices.map { c -> String in
-            let numeric = !rows.isEmpty && rows.allSatisfy { if case .number = $0[c] { return true } else { return false } }
+            let numeric = !rows.isEmpty && rows.allSatisfy { $0[c].isNumeric }
             return numeric ? "---:" : "---"
         }
         lines.append("| " + align.joined(separator: " | ") + " |")
@@ -141,7 +158,7 @@ extension Table {
             out += "<tr>"
             for cell in row {
                 switch cell {
-                case .number: out += "<td class=\"num\">\(escapeHTML(cell.plain))</td>"
+                case .number, .proportion: out += "<td class=\"num\">\(escapeHTML(cell.plain))</td>"
                 case .text: out += "<td>\(escapeHTML(cell.plain))</td>"
                 case .notRun: out += "<td class=\"notrun\">\(escapeHTML(cell.plain))</td>"
                 }

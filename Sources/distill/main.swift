@@ -58,8 +58,10 @@ struct Distill: ParsableCommand {
     @Option(help: "Departure (default 0, the paper): detach-and-roll acts from this step on.") var detachAndRollFrom: Int?
     @Option(help: "Departure (default 0, the paper: at once): detach-and-roll is phased in over N steps from --detach-and-roll-from, the row's own complement giving way to the rolled one linearly.")
     var detachAndRollRamp: Int?
-    @Option(help: "Departure (default 0, never): from the detach-and-roll start on, every N steps, refit the adapter's output rows by least squares on the current model's hooked residual at the answer positions (--adapter-init-examples examples).")
+    @Option(help: "Departure (default 0, never): from the detach-and-roll start on, every N steps, refit the adapter's output rows by least squares on the current model (every aligned layer, pooled with the hooked residual at the answer positions; --adapter-init-examples examples) and hold them between refits.")
     var outputRefitEvery: Int?
+    @Flag(help: "Departure (default off, the paper: trained): the adapter's output rows keep their initial values (with --adapter-init least-squares: the fit on the untouched LM), so the subspace detach-and-roll keeps never moves.")
+    var freezeOutputRows = false
     @Option(help: "Departure (default 0, the paper): both learning rates rise linearly over the first N steps.")
     var warmupSteps: Int?
     @Option(help: "Departure (default none, the paper): after the warm-up both learning rates fall to --lr-floor × lr at the last step, linearly or along a half cosine (values: none, linear, cosine).")
@@ -98,6 +100,7 @@ struct Distill: ParsableCommand {
         if let detachAndRollFrom { s.detachAndRollFrom = detachAndRollFrom }
         if let detachAndRollRamp { s.detachAndRollRamp = detachAndRollRamp }
         if let outputRefitEvery { s.outputRefitEvery = outputRefitEvery }
+        if freezeOutputRows { s.freezeOutputRows = true }
         if let warmupSteps { s.warmupSteps = warmupSteps }
         if let lrDecay { s.lrDecay = lrDecay }
         if let lrFloor { s.lrFloor = lrFloor }

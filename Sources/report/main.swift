@@ -19,6 +19,7 @@ struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Reads stage outputs (task/method=FILE) and writes the report.")
 
     @Option(help: "evaluate's metrics.json, as task/method=FILE (method none|baseline|injection); repeatable.") var evaluation: [String] = []
+    @Option(help: "evaluate's timing.json (wall seconds per part), as task/method=FILE; repeatable.") var evaluationTiming: [String] = []
     @Option(help: "distill's summary.json, as task/method=FILE; repeatable.") var distill: [String] = []
     @Option(help: "distill's log.jsonl, as task/method=FILE; repeatable.") var distillLog: [String] = []
     @Option(help: "decode's decode.json, as task/method=FILE; repeatable.") var decode: [String] = []
@@ -35,7 +36,8 @@ struct Build: ParsableCommand {
 
     func run() throws {
         var o = ReportOptions()
-        (o.evaluations, o.distill, o.logs, o.decodes, o.decodeFigures) = (evaluation, distill, distillLog, decode, decodeFigures)
+        (o.evaluations, o.evaluationTimings, o.distill, o.logs) = (evaluation, evaluationTiming, distill, distillLog)
+        (o.decodes, o.decodeFigures) = (decode, decodeFigures)
         (o.profile, o.baseModel, o.commit, o.title) = (profile, baseModel, commit, title)
         (o.outMarkdown, o.outHTML, o.outJSON, o.outFigures, o.outDir) = (outMd, outHtml, outJson, outFigures, outDir)
         let built = try runReportBuild(o)

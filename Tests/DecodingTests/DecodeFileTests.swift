@@ -4,6 +4,7 @@
 import Foundation
 import Testing
 import Decoding
+import StageFiles
 
 @Suite struct DecodeFileTests {
     let example = DecodedExample(prompt: "p", tokens: ["a", "b"], layer: 3, variables: ["x", "y"],

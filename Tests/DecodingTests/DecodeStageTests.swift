@@ -11,6 +11,7 @@ import Reporting
 import Tasks
 import Testing
 import Decoding
+import StageFiles
 
 @Suite(.serialized) struct DecodeStageTests {
     struct Fixture {

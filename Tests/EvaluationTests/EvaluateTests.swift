@@ -11,6 +11,7 @@ import Injection
 import LM
 import Tasks
 @testable import Evaluation
+import StageFiles
 
 @Suite(.serialized) struct EvaluateTests {
     @Test func validationReportsEveryProblem() throws {

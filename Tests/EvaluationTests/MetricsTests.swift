@@ -3,16 +3,18 @@
 import JSONText
 import Testing
 import Artifacts
+import Foundation
+import StageFiles
 @testable import Evaluation
 
 @Suite struct MetricsTests {
     static let sample = EvaluationMetrics(
         task: "dyck", method: "injection", profile: "smoke", modelSpec: "default", weightsSHA256: "ab12",
         accuracy: Accuracy(correct: 3, total: 4),
-        ood: .done(["length_ood": Accuracy(correct: 1, total: 2), "almost_balanced": Accuracy(correct: 0, total: 2)]),
-        perplexity: .done(perplexity(perLine: [(ce: 2, count: 2)])), sst2: .notRun("switched off (--no-sst2)"),
-        mrpc: .done(Accuracy(correct: 1, total: 1)), lambada: .done(Accuracy(correct: 0, total: 3)),
-        noise: .done(NoiseResult(block: 7, dimension: 2, meanResidualNorm: 12.5, points: [
+        ood: .value(["length_ood": Accuracy(correct: 1, total: 2), "almost_balanced": Accuracy(correct: 0, total: 2)]),
+        perplexity: .value(perplexity(perLine: [(ce: 2, count: 2)])), sst2: .notRun("switched off (--no-sst2)"),
+        mrpc: .value(Accuracy(correct: 1, total: 1)), lambada: .value(Accuracy(correct: 0, total: 3)),
+        noise: .value(NoiseResult(block: 7, dimension: 2, meanResidualNorm: 12.5, points: [
             NoisePoint(subspace: .answer, norm: 0, relative: false, multiple: nil, accuracy: Accuracy(correct: 3, total: 4)),
             NoisePoint(subspace: .uniform, norm: 6.25, relative: true, multiple: 0.5, accuracy: Accuracy(correct: 2, total: 4)),
         ])))
@@ -41,7 +43,18 @@ import Artifacts
         #expect(bytes == (try Self.sample.encoded()))
         var base = Self.sample
         base.weightsSHA256 = nil
-        #expect(try parseJSON(bytes: try base.encoded())["model"]?["weights_sha256"] == .null)
+        #expect(try parseJSON(bytes: try base.encoded())["model"]?["weights_sha256"] == nil, "absent, not null")
+    }
+
+    /// The report's reader (StageFiles' type, decoded) gets back exactly what evaluate wrote.
+    @Test func theReaderReadsWhatTheWriterWrote() throws {
+        let bytes = try Self.sample.encoded()
+        let read = try readStageFile(EvaluationFile.self, from: Data(bytes), path: "metrics.json", what: "evaluate metrics.json")
+        #expect(read == Self.sample.file)
+        #expect(read.noise.value?.points.last?.multiple == 0.5 && read.sst2 == .notRun("switched off (--no-sst2)"))
+        var t = EvaluationTiming()
+        t.seconds = ["accuracy": 1.5]
+        #expect(try readStageFile(EvaluationTimingFile.self, from: Data(try t.encoded()), path: "t", what: "timing") == t.file)
     }
 
     @Test func timingFileHasItsOwnFormat() throws {

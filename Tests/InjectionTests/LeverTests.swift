@@ -46,12 +46,12 @@ import Tensor
         var s = TinyTask.settings(steps: 5)
         s.detachAndRollFrom = 3
         let r = try TinyTask.trainer(.injection, steps: 5, settings: s).run()
-        #expect(r.log.map { $0["detach_and_roll"] } == [.bool(false), .bool(false), .bool(false), .bool(true), .bool(true)])
+        #expect(r.log.map(\.detach_and_roll) == [false, false, false, true, true])
         let paper = try TinyTask.trainer(.injection, steps: 2).run()
-        #expect(paper.log.allSatisfy { $0["detach_and_roll"] == .bool(true) })
+        #expect(paper.log.allSatisfy { $0.detach_and_roll == true })
         var off = TinyTask.settings(steps: 2)
         off.detachAndRoll = false
-        #expect(try TinyTask.trainer(.injection, steps: 2, settings: off).run().log.allSatisfy { $0["detach_and_roll"] == .bool(false) })
+        #expect(try TinyTask.trainer(.injection, steps: 2, settings: off).run().log.allSatisfy { $0.detach_and_roll == false })
     }
 
     /// --output-refit-every: the output rows become the weighted ridge least-squares map pooling every
@@ -102,7 +102,7 @@ import Tensor
         s.adapterInitExamples = 18
         #expect((0..<5).map { s.refitsOutput(step: $0) } == [false, true, false, true, false])
         let r = try TinyTask.trainer(.injection, steps: 5, settings: s).run()
-        #expect(r.log.map { $0["output_refit_rows"] != nil } == [false, true, false, true, false])
+        #expect(r.log.map { $0.output_refit_rows != nil } == [false, true, false, true, false])
 
         // Held between refits: one refit (before step 1), then three updates leave the rows as refitted,
         // i.e. equal to a refit of the model after step 0 (a one-step run of the same seed).
@@ -123,6 +123,24 @@ import Tensor
         #expect { try s.validate() } throws: { "\($0)".contains("refit interval -2") }
     }
 
+    /// --freeze-output-rows: the output rows end as they started (here the seeded random adapter; in
+    /// distill, with --adapter-init least-squares, the fit) while the other rows train; it cannot be
+    /// combined with a refit.
+    @Test func frozenOutputRowsKeepTheirStart() throws {
+        var s = TinyTask.settings(steps: 3)
+        s.freezeOutputRows = true
+        #expect((0..<3).allSatisfy { s.holdsOutputRows(step: $0) } && !s.refitsOutput(step: 0))
+        let start = try TinyTask.trainer(.injection, steps: 3, settings: s)       // not run: the starting adapter
+        let trained = try TinyTask.trainer(.injection, steps: 3, settings: s)
+        _ = try trained.run()
+        let dims = trained.objective.outputDims
+        #expect(trained.objective.adapter.outputRows(dims) == start.objective.adapter.outputRows(dims))
+        let other = (0..<trained.objective.adapter.compiledWidth).filter { !dims.contains($0) }
+        #expect(trained.objective.adapter.rows(other) != start.objective.adapter.rows(other), "the other rows did train")
+        s.outputRefitEvery = 10
+        #expect { try s.validate() } throws: { "\($0)".contains("cannot also be refitted") }
+    }
+
     /// --detach-and-roll-ramp R: from the start step the strength rises 1/R, 2/R, …, 1 and the log records it.
     @Test func detachAndRollRampsIn() throws {
         var s = TinyTask.settings(steps: 6)
@@ -130,8 +148,8 @@ import Tensor
         s.detachAndRollRamp = 3
         #expect((0..<7).map { s.detachAndRollStrength(step: $0) } == [0, 0, 1.0 / 3, 2.0 / 3, 1, 1, 1])
         let r = try TinyTask.trainer(.injection, steps: 6, settings: s).run()
-        #expect(r.log.map { $0["detach_and_roll"] == .bool(true) } == [false, false, true, true, true, true])
-        #expect(r.log.map { $0["detach_and_roll_strength"]?.doubleValue ?? -1 }.map { ($0 * 3).rounded() } == [0, 0, 1, 2, 3, 3])
+        #expect(r.log.map { $0.detach_and_roll == true } == [false, false, true, true, true, true])
+        #expect(r.log.map { $0.detach_and_roll_strength ?? -1 }.map { ($0 * 3).rounded() } == [0, 0, 1, 2, 3, 3])
         s.detachAndRollRamp = 0
         #expect(s.detachAndRollStrength(step: 2) == 1 && s.detachAndRollStrength(step: 1) == 0)
         s.detachAndRollRamp = -1
@@ -175,10 +193,10 @@ import Tensor
     /// must equal the plain accuracy.
     @Test func rolledValidationAccuracyIsLoggedAndExactOnIdenticalRows() throws {
         let r = try TinyTask.trainer(.injection, steps: 2).run()
-        #expect(r.log[0]["validation_accuracy_rolled"] == nil)
-        let rolled = try #require(r.log[1]["validation_accuracy_rolled"]?.doubleValue)
+        #expect(r.log[0].validation_accuracy_rolled == nil)
+        let rolled = try #require(r.log[1].validation_accuracy_rolled)
         #expect(rolled >= 0 && rolled <= 1)
-        #expect(try TinyTask.trainer(.baseline, steps: 2).run().log.allSatisfy { $0["validation_accuracy_rolled"] == nil })
+        #expect(try TinyTask.trainer(.baseline, steps: 2).run().log.allSatisfy { $0.validation_accuracy_rolled == nil })
 
         let t = try TinyTask.trainer(.injection, steps: 1)
         let same = TrainingData(train: TinyTask.records(), validation: Array(repeating: TinyTask.records()[40], count: 18),
@@ -195,14 +213,14 @@ import Tensor
         let t = try TinyTask.trainer(.injection, steps: 2)
         let r = try t.run()
         let line = r.log[1]
-        let byToken = try #require(line["validation_token_accuracy"]?.arrayValue).compactMap(\.doubleValue)
-        let rolled = try #require(line["validation_token_accuracy_rolled"]?.arrayValue).compactMap(\.doubleValue)
+        let byToken = try #require(line.validation_token_accuracy)
+        let rolled = try #require(line.validation_token_accuracy_rolled)
         let longest = TinyTask.records().prefix(18).map { $0.lmTokens.count - $0.promptTokens }.max()!
         #expect(byToken.count == longest && rolled.count == longest)
         let score = try t.validationScore()
         #expect(score.exact == r.curve.last!.accuracy && score.byToken == byToken)
         #expect(byToken.allSatisfy { $0 >= score.exact - 1e-12 && $0 <= 1 })
-        #expect(r.log[0]["validation_token_accuracy"] == nil)
+        #expect(r.log[0].validation_token_accuracy == nil)
 
         // By hand on three cases of one and two answer tokens.
         let records = Array(TinyTask.records()[0..<3])
@@ -344,7 +362,7 @@ import Tensor
         let byHand = try handCosines(plain.objective, batch)
         for i in 0...o.layers { #expect(abs(Double(reported[i]) - byHand[i]) < 1e-4, "layer \(i): reported \(reported[i]), by hand \(byHand[i])") }
         let r = try t.run()
-        #expect(r.stepsDone == 2 && r.log.allSatisfy { $0["detach_and_roll"] == .bool(true) })
+        #expect(r.stepsDone == 2 && r.log.allSatisfy { $0.detach_and_roll == true })
 
         let info = AdapterInfo(layers: o.layers, outputDims: o.outputDims, residuals: o.lmResiduals)
         let back = try AdapterFile.decode(try AdapterFile.encode(o.adapter, info: info), source: "a.safetensors").info
@@ -377,7 +395,7 @@ import Tensor
         let t = try TinyTask.trainer(.injection, steps: 2, settings: s, lmBlocks: given.last! + 1)
         #expect(t.objective.lmResiduals == given && t.objective.hookBlock == given.last!)
         let r = try t.run()
-        #expect(r.stepsDone == 2 && r.log.allSatisfy { $0["detach_and_roll"] == .bool(true) })
+        #expect(r.stepsDone == 2 && r.log.allSatisfy { $0.detach_and_roll == true })
         let info = AdapterInfo(layers: k, outputDims: t.objective.outputDims, residuals: given)
         #expect(try AdapterFile.decode(try AdapterFile.encode(t.objective.adapter, info: info), source: "a").info.residuals == given)
         // A summary records the flag's text and reads it back.

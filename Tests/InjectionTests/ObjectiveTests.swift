@@ -17,7 +17,7 @@ import Tensor
         s.lrModel = 1e-3
         let t = try TinyTask.trainer(.injection, steps: 12000, settings: s)
         let r = try t.run()
-        let cos = r.log.suffix(20).compactMap { $0["cos"]?.arrayValue?.compactMap(\.doubleValue) }
+        let cos = r.log.suffix(20).compactMap(\.cos)
         let layers = cos[0].count
         #expect(layers == t.objective.layers + 1)
         for i in 0..<layers {
@@ -33,7 +33,7 @@ import Tensor
         let t = try TinyTask.trainer(.baseline, steps: 3000)
         let before = t.objective.adapter.params.values.array
         let r = try t.run()
-        #expect(r.log.allSatisfy { $0["cos"] == nil && $0["alg"] == nil })
+        #expect(r.log.allSatisfy { $0.cos == nil && $0.alg == nil })
         #expect(t.objective.adapter.params.values.array == before)
         #expect(t.objective.adapter.params.grads.array.allSatisfy { $0 == 0 })
         let acc = try exactMatchAccuracy(t.objective.student, TinyTask.records(), pad: TinyTask.pad, batch: 27)

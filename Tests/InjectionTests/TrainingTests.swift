@@ -2,6 +2,7 @@
 // the same bytes as one run straight through; a non-finite loss stops the run with a clear error
 // before the bad step is applied, and the last good checkpoint stays as it was.
 import JSONText
+import StageFiles
 import Testing
 import Foundation
 import Artifacts
@@ -14,7 +15,7 @@ import Artifacts
         return d
     }
 
-    func bytes(_ log: [JSONValue]) throws -> [[UInt8]] { try log.map { try CanonicalJSON.encode($0) } }
+    func bytes(_ log: [DistillLogLine]) throws -> [[UInt8]] { try log.map { try $0.encoded() } }
 
     func fingerprint(_ t: Trainer) -> [UInt32] {
         (t.objective.student.params.values.array + t.objective.adapter.params.values.array).map(\.bitPattern)

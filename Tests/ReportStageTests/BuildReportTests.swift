@@ -10,10 +10,12 @@ import FoundationXML
 import Reporting
 import Testing
 import ReportStage
+import StageFiles
 
 func options(_ files: [String: [String]], outDir: String? = nil) -> ReportOptions {
     var o = ReportOptions()
     o.evaluations = files["evaluation"] ?? []
+    o.evaluationTimings = files["timing"] ?? []
     o.distill = files["distill"] ?? []
     o.logs = files["log"] ?? []
     o.decodes = files["decode"] ?? []
@@ -29,18 +31,22 @@ func options(_ files: [String: [String]], outDir: String? = nil) -> ReportOption
         let t3 = inputs.table3()
         #expect(t3.rows.count == 9 && t3.rows.allSatisfy { $0.count == t3.columns.count })
         #expect(t3.rows.allSatisfy { row in row.allSatisfy { !$0.plain.isEmpty } })
-        // dyck / none: accuracy not run (its reason), the rest numbers; the paper beside.
-        #expect(t3.rows[0].map(\.plain) == ["Shuffle Dyck", "No editing", "not run: smoke profile skips it", "0.0%", "41.25", "569.7",
-                                            "30.50", "65.0%", "67.4%", "60.0%", "63.7%", "25.0%", "58.8%"])
+        // dyck / none: numbers; the paper beside.
+        #expect(t3.rows[0].map(\.plain) == ["Shuffle Dyck", "No editing", "0.0% [0.0–1.9] n=200", "0.0%", "41.25", "569.7", "30.50",
+                                            "65.0% [58.2–71.3] n=200", "67.4%", "60.0% [53.1–66.5] n=200", "63.7%", "25.0% [19.5–31.4] n=200", "58.8%"])
         #expect(t3.rows[1][7] == .notRun(reason: "no sst2 file"))
-        #expect(t3.rows[2][2] == .number(0.875, .percent(1)) && t3.rows[2][3].plain == "99.9%")
+        // each fine-tuned accuracy is compared with the untouched model's: 175/200 against 0/200 is
+        // significant, equal retention scores are not
+        #expect(t3.rows[2][2] == .proportion(Proportion(correct: 175, total: 200), note: "↑ vs no editing") && t3.rows[2][3].plain == "99.9%")
+        #expect(t3.rows[2][9].plain == "60.0% [53.1–66.5] n=200 · n.s. vs no editing")
         // Integer Addition rows: no inputs at all.
         #expect(t3.rows[3][2] == .notRun(reason: "no evaluation of sum/none given"))
         #expect(t3.rows[5].map(\.plain)[3] == "95.0%")
         let t2 = inputs.table2()
         #expect(t2.rows.count == 9 && t2.rows.allSatisfy { row in row.allSatisfy { !$0.plain.isEmpty } })
         let balanced = try #require(t2.rows.first { $0[2].plain == "almost_balanced" })
-        #expect(balanced.map(\.plain) == ["Shuffle Dyck", "almost-balanced examples", "almost_balanced", "75.0%", "96.6%", "75.0%", "75.3%", "75.0%"])
+        #expect(balanced.map(\.plain) == ["Shuffle Dyck", "almost-balanced examples", "almost_balanced", "75.0% [59.8–85.8] n=40", "96.6%",
+                                       "75.0% [59.8–85.8] n=40", "75.3%", "75.0% [59.8–85.8] n=40"])
         let family = try #require(t2.rows.first { $0[2].plain == "ood_new_token" })
         #expect(family[3] == .notRun(reason: "set ood_new_token absent from the evaluation of dyck/injection"))
         #expect(t2.rows.first { $0[0].plain == "Count" }?[3] == .notRun(reason: "no evaluation of count/injection given"))
@@ -61,10 +67,13 @@ func options(_ files: [String: [String]], outDir: String? = nil) -> ReportOption
         let dir = temporaryDirectory("roundtrip")
         _ = try runReportBuild(options(try dyckInputs(temporaryDirectory("roundtrip-in")), outDir: dir))
         let r = try ReportJSON.read(dir)
-        #expect(r.meta.profile == "smoke" && r.meta.commit == "0123abc" && r.meta.inputs.count == 9)
+        #expect(r.meta.profile == "smoke" && r.meta.commit == "0123abc" && r.meta.inputs.count == 12)
         #expect(r.meta.inputs.allSatisfy { $0.sha256.count == 64 })
         let m = r.metrics
-        #expect(m["table3/dyck/injection/accuracy"] == Metric(0.875, unit: "fraction", higherIsBetter: true))
+        // every accuracy carries its example count and its 95 % interval
+        #expect(m["table3/dyck/injection/accuracy"] == Metric(Proportion(correct: 175, total: 200)))
+        #expect(m["table3/dyck/injection/accuracy"]?.count == 200 && m["table2/dyck/baseline/length_ood"]?.count == 40)
+        #expect(abs((m["table3/dyck/injection/accuracy"]?.low ?? 0) - 0.8220) < 1e-4 && abs((m["table3/dyck/injection/accuracy"]?.high ?? 0) - 0.9139) < 1e-4)
         #expect(m["table3/dyck/none/perplexity_mean_per_line"]?.value == 41.25)
         #expect(m["table3/dyck/baseline/perplexity_token_weighted"] == Metric(30.5, unit: "perplexity", higherIsBetter: false))
         #expect(m["table3/dyck/injection/lambada"]?.value == 0.25 && m["table3/dyck/injection/mrpc"]?.value == 0.6)
@@ -75,7 +84,7 @@ func options(_ files: [String: [String]], outDir: String? = nil) -> ReportOption
         #expect(m["decode/dyck/injection/model/tokens/layer2"]?.value == 0.9375)
         #expect(m["decode/dyck/injection/control/final_result/layer2"]?.value == 0.625)
         #expect(m["wall/evaluate/dyck/none/perplexity"]?.value == 10.25 && m["wall/distill/dyck/injection/total"]?.value == 61.5)
-        #expect(r.not_run["table3/dyck/none/accuracy"] == "smoke profile skips it")
+        #expect(m["table3/dyck/none/accuracy"]?.value == 0)
         #expect(r.not_run["table3/dyck/baseline/sst2"] == "no sst2 file")
         #expect(r.not_run["table2/dyck/injection/ood_new_token"] == "set absent from the evaluation")
         #expect(r.not_run["decode/dyck/injection/model/final_result/layer0"] == "not written by the compiled model yet")

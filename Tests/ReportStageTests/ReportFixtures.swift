@@ -1,9 +1,11 @@
-// Hand-made stage outputs for the report tests, written exactly in the schemas of COMMON.md /
-// docs/report.md: evaluate's metrics.json (with parts not run), distill's summary.json and
+// Stage outputs for the report tests, built from the StageFiles / Decoding types their writers
+// encode and in the writers' bytes (no hand-written JSON that could drift from the writer):
+// evaluate's metrics.json (with parts not run) and timing.json, distill's summary.json and
 // log.jsonl, decode's decode.json and figure tar.
 import Decoding
 import Foundation
 import Reporting
+import StageFiles
 
 func temporaryDirectory(_ name: String) -> String {
     let d = FileManager.default.temporaryDirectory.path + "/graft-report-\(getpid())/\(name)"
@@ -16,45 +18,54 @@ func write(_ text: String, _ path: String) throws -> String {
     return path
 }
 
-/// evaluate's metrics.json for one task × method; `accuracy` nil writes {"not_run": …}.
-func evaluationJSON(task: String, method: String, accuracy: Double?, sst2NotRun: Bool = false) -> String {
-    let acc = accuracy.map { #"{"correct":\#(Int($0 * 200)),"total":200,"value":\#($0)}"# } ?? #"{"not_run":"smoke profile skips it"}"#
-    let sst2 = sst2NotRun ? #"{"not_run":"no sst2 file"}"# : #"{"correct":130,"total":200,"value":0.65}"#
-    let weights = method == "none" ? "null" : "\"abc123\""
-    return """
-    {"format":"graft-evaluation","version":1,"task":"\(task)","method":"\(method)","profile":"smoke",
-     "model":{"spec":"default","weights_sha256":\(weights)},
-     "accuracy":\(acc),
-     "ood":{"length_ood":{"correct":10,"total":40,"value":0.25},"almost_balanced":{"correct":30,"total":40,"value":0.75}},
-     "perplexity":{"lines":100,"tokens":2000,"mean_per_line":41.25,"token_weighted":30.5},
-     "sst2":\(sst2),"mrpc":{"correct":120,"total":200,"value":0.6},"lambada":{"correct":50,"total":200,"value":0.25},
-     "noise":{"block":7,"mean_residual_norm":12.5,"points":[
-       {"subspace":"answer","norm":0,"relative":false,"accuracy":{"correct":40,"total":40,"value":1}},
-       {"subspace":"answer","norm":5,"relative":false,"accuracy":{"correct":20,"total":40,"value":0.5}},
-       {"subspace":"uniform","norm":0,"relative":false,"accuracy":{"correct":40,"total":40,"value":1}},
-       {"subspace":"uniform","norm":5,"relative":false,"accuracy":{"correct":38,"total":40,"value":0.95}},
-       {"subspace":"orthonormal","norm":0.5,"relative":true,"accuracy":{"correct":36,"total":40,"value":0.9}},
-       {"subspace":"answer","norm":0.5,"relative":true,"accuracy":{"correct":8,"total":40,"value":0.2}}]},
-     "wall_seconds":{"accuracy":3.5,"perplexity":10.25}}
-    """
+/// evaluate's metrics.json for one task × method, built from the type evaluate encodes and in its
+/// bytes (StageFiles.EvaluationFile.encoded()).
+func evaluationJSON(task: String, method: String, accuracy: Double, sst2NotRun: Bool = false) throws -> String {
+    func f(_ c: Int, _ t: Int) -> Fraction { Fraction(correct: c, total: t, value: Double(c) / Double(t)) }
+    let points = [("answer", 0.0, false, 40), ("answer", 5, false, 20), ("uniform", 0, false, 40), ("uniform", 5, false, 38),
+                  ("orthonormal", 0.5, true, 36), ("answer", 0.5, true, 8)].map { s, n, rel, c in
+        NoisePoint(subspace: s, norm: n, relative: rel, multiple: rel ? n : nil, accuracy: f(c, 40))
+    }
+    let e = EvaluationFile(
+        task: task, method: method, profile: "smoke", model: ModelInfo(spec: "default", weights_sha256: method == "none" ? nil : "abc123"),
+        accuracy: f(Int(accuracy * 200), 200), ood: .value(["length_ood": f(10, 40), "almost_balanced": f(30, 40)]),
+        perplexity: .value(PerplexityFile(lines: 100, tokens: 2000, mean_per_line: 41.25, token_weighted: 30.5)),
+        sst2: sst2NotRun ? .notRun("no sst2 file") : .value(f(130, 200)), mrpc: .value(f(120, 200)), lambada: .value(f(50, 200)),
+        noise: .value(NoiseFile(block: 7, dimension: 2, mean_residual_norm: 12.5, points: points)))
+    return String(decoding: try e.encoded(), as: UTF8.self)
 }
 
-func distillSummaryJSON(task: String, method: String) -> String {
-    let cos = method == "injection" ? "[0.9,0.8,0.7]" : "null"
-    let alg = method == "injection" ? "0.25" : "null"
-    return """
-    {"format":"graft-distill-summary","version":1,"task":"\(task)","method":"\(method)","profile":"smoke","steps":20,
-     "final":{"loss":1.5,"ce":0.75,"alg":\(alg),"kl":0.125},"cosine_per_layer":\(cos),"wall_seconds":61.5,
-     "tokens_per_second":850,"seconds_per_step":3.075,"peak_rss_bytes":1073741824,
-     "validation_accuracy_curve":[{"step":10,"accuracy":0.5},{"step":20,"accuracy":0.75}]}
-    """
+/// evaluate's timing.json, as evaluate encodes it.
+func evaluationTimingJSON() throws -> String {
+    String(decoding: try EvaluationTimingFile(wall_seconds: ["accuracy": 3.5, "perplexity": 10.25], tokens: ["accuracy": 800], threads: 2,
+                                              blas_core: "Zen", blas_reason: "OpenBLAS's own choice", cpu: "test CPU").encoded(), as: UTF8.self)
 }
 
-func distillLogJSONL(method: String) -> String {
-    (1...5).map { s in
-        let alg = method == "injection" ? "\(1.0 / Double(s))" : "null"
-        let cos = method == "injection" ? "[\(0.1 * Double(s)),\(0.15 * Double(s)),\(0.05 * Double(s))]" : "null"
-        return #"{"step":\#(s),"loss":\#(3.0 / Double(s)),"ce":\#(2.0 / Double(s)),"alg":\#(alg),"kl":0.1,"cos":\#(cos),"seconds":0.5}"#
+/// distill's summary.json, built from the type distill encodes and in its bytes.
+func distillSummaryJSON(task: String, method: String) throws -> String {
+    let injection = method == "injection"
+    let s = DistillSummary(
+        task: task, method: method, profile: "smoke", steps: 20, settings: ["steps": 20], alg_normalization: "sum",
+        examples: DistillExamples(train: 100, validation: 10, text_rows: 40, task_epochs: 0.8),
+        final: FinalLosses(loss: 1.5, ce: 0.75, alg: injection ? 0.25 : nil, kl: 0.125), cosine_per_layer: injection ? [0.9, 0.8, 0.7] : nil,
+        validation_accuracy_curve: [AccuracyPoint(step: 10, accuracy: 0.5), AccuracyPoint(step: 20, accuracy: 0.75)],
+        validation_accuracy_rolled_curve: injection ? [AccuracyPoint(step: 10, accuracy: 0.25), AccuracyPoint(step: 20, accuracy: 0.5)] : [],
+        adapter_init: nil, wall_seconds: 61.5, train_seconds: 60, seconds_per_step: 3.075, tokens_per_second: 850,
+        peak_rss_bytes: 1_073_741_824, threads: 2, blas: BLASChoice(cpu: "test CPU", core: "Zen", reason: "OpenBLAS's own choice"),
+        seconds_per_phase: ["task forward": 20])
+    return String(decoding: try s.encoded(), as: UTF8.self)
+}
+
+/// distill's log.jsonl, line by line as distill encodes it.
+func distillLogJSONL(method: String) throws -> String {
+    try (1...5).map { s in
+        var line = DistillLogLine(step: s, loss: 3.0 / Double(s), ce: 2.0 / Double(s), kl: 0.1, answer_accuracy: 0.5)
+        if method == "injection" {
+            line.alg = 1.0 / Double(s)
+            line.cos = [0.1 * Double(s), 0.15 * Double(s), 0.05 * Double(s)]
+            line.detach_and_roll = true
+        }
+        return String(decoding: try line.encoded(), as: UTF8.self)
     }.joined(separator: "\n") + "\n"
 }
 
@@ -82,9 +93,10 @@ func decodeFigureBundle() throws -> [BundleFile] {
 func dyckInputs(_ dir: String, accuracy: Double = 0.875) throws -> [String: [String]] {
     var o: [String: [String]] = [:]
     for m in ["none", "baseline", "injection"] {
-        let p = try write(evaluationJSON(task: "dyck", method: m, accuracy: m == "none" ? nil : accuracy, sst2NotRun: m == "baseline"),
+        let p = try write(evaluationJSON(task: "dyck", method: m, accuracy: m == "none" ? 0 : accuracy, sst2NotRun: m == "baseline"),
                           dir + "/eval-\(m).json")
         o["evaluation", default: []].append("dyck/\(m)=\(p)")
+        o["timing", default: []].append("dyck/\(m)=" + (try write(evaluationTimingJSON(), dir + "/timing-\(m).json")))
     }
     for m in ["baseline", "injection"] {
         o["distill", default: []].append("dyck/\(m)=" + (try write(distillSummaryJSON(task: "dyck", method: m), dir + "/summary-\(m).json")))

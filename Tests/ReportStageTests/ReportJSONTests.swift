@@ -28,7 +28,7 @@ import ReportStage
         let dir = temporaryDirectory("headline")
         let built = try runReportBuild(options(try dyckInputs(temporaryDirectory("headline-in")), outDir: dir))
         let h = built.json.headlineMetrics
-        #expect(h["dyck_injection_accuracy"] == 0.875 && h["dyck_baseline_accuracy"] == 0.875 && h["dyck_none_accuracy"] == nil)
+        #expect(h["dyck_injection_accuracy"] == 0.875 && h["dyck_baseline_accuracy"] == 0.875 && h["dyck_none_accuracy"] == 0)
         #expect(h["numbers"] == Double(built.json.metrics.count) && h["not_run"] == Double(built.json.not_run.count))
     }
 
