@@ -57,18 +57,21 @@ func appendIntBytes(_ v: Int, to out: inout [UInt8]) {
 }
 
 func appendJSONLine(_ e: Example, set: String?, compiled c: CompiledInput?, to out: inout [UInt8]) {
+    // The field names are TaskRow.Field's, the reader's (readTaskFile): one list for both sides.
+    typealias F = TaskRow.Field
+    func key(_ f: F, first: Bool = false) { out += Array(((first ? "\"" : ",\"") + f.rawValue + "\":").utf8) }
     out.append(123)
-    if let set { out += Array("\"set\":".utf8); appendJSONString(set, to: &out); out.append(44) }
-    out += Array("\"prompt\":".utf8); appendJSONString(e.prompt, to: &out)
-    out += Array(",\"label\":".utf8); appendJSONString(e.label, to: &out)
+    if let set { key(.set, first: true); appendJSONString(set, to: &out); out.append(44) }
+    key(.prompt, first: true); appendJSONString(e.prompt, to: &out)
+    key(.label); appendJSONString(e.label, to: &out)
     if let c {
-        out += Array(",\"lm_tokens\":[".utf8)
+        key(.lmTokens); out.append(91)
         for (i, v) in c.lmTokens.enumerated() { if i > 0 { out.append(44) }; appendIntBytes(v, to: &out) }
-        out += Array("],\"prompt_tokens\":".utf8)
+        out.append(93); key(.promptTokens)
         appendIntBytes(c.promptTokens, to: &out)
-        out += Array(",\"compiled_tokens\":[".utf8)
+        key(.compiledTokens); out.append(91)
         for (i, v) in c.compiledTokens.enumerated() { if i > 0 { out.append(44) }; appendJSONString(v, to: &out) }
-        out += Array("],\"lm_to_compiled\":[".utf8)
+        out.append(93); key(.lmToCompiled); out.append(91)
         for (i, v) in c.lmToCompiled.enumerated() { if i > 0 { out.append(44) }; appendIntBytes(v, to: &out) }
         out.append(93)
     }
