@@ -32,4 +32,9 @@ tables=$(grep -c '^| --- ' <<<"$md" || true)
 bad=$(awk -F'|' '/^\|/ && !/^\| ---/ { for (i = 2; i < NF; i++) { c = $i; gsub(/^ +| +$/, "", c); if (c == "") { print NR": "$0; break } } }' <<<"$md")
 if [ -n "$bad" ]; then echo "graft smoke: report.md has empty table cells:" >&2; echo "$bad" >&2; exit 1; fi
 for t in "Table 3" "Table 2"; do grep -q "$t" <<<"$md" || { echo "graft smoke: report.md lacks $t" >&2; exit 1; }; done
+# The baseline has no algorithm loss: its summary leaves `alg` out and the report says so.
+if zstd -dc "$(object distill/count-baseline summary)" | grep -q '"alg":'; then
+  echo "graft smoke: the count baseline's summary.json holds an algorithm loss" >&2; exit 1
+fi
+grep -q "the baseline has no algorithm loss" <<<"$md" || { echo "graft smoke: the training table does not mark the baseline's algorithm loss as not run" >&2; exit 1; }
 echo "graft smoke: report complete: $tables tables, every cell filled" >&2

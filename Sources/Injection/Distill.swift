@@ -143,7 +143,8 @@ public func runDistill(_ job: DistillJob) throws -> DistillOutcome {
         settings: try settingsJSON(s), alg_normalization: s.loss.normalization.rawValue,
         examples: DistillExamples(train: records.count, validation: validation.count, text_rows: textRows.count,
                                   task_epochs: Double(steps * s.taskBatch) / Double(records.count)),
-        final: FinalLosses(loss: Double(result.last.total), ce: Double(result.last.ce), alg: Double(result.last.alg), kl: Double(result.last.kl)),
+        final: FinalLosses(loss: Double(result.last.total), ce: Double(result.last.ce),
+                           alg: job.method == .injection ? Double(result.last.alg) : nil, kl: Double(result.last.kl)),
         cosine_per_layer: job.method == .injection ? cosines : nil,
         validation_accuracy_curve: result.curve.map { AccuracyPoint(step: $0.step, accuracy: $0.accuracy) },
         validation_accuracy_rolled_curve: result.log.compactMap { line in

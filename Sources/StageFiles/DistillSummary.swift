@@ -7,6 +7,7 @@ public struct AccuracyPoint: Codable, Sendable, Equatable {
     public init(step: Int, accuracy: Double) { self.step = step; self.accuracy = accuracy }
 }
 
+/// The last step's loss terms; `alg` is absent for the baseline, which has no algorithm loss.
 public struct FinalLosses: Codable, Sendable, Equatable {
     public var loss: Double?, ce: Double?, alg: Double?, kl: Double?
     public init(loss: Double?, ce: Double?, alg: Double?, kl: Double?) { self.loss = loss; self.ce = ce; self.alg = alg; self.kl = kl }
