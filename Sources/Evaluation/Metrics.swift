@@ -28,15 +28,12 @@ extension Accuracy {
 extension EvaluationMetrics {
     /// metrics.json's value.
     public var file: EvaluationFile {
-        func part<T, U>(_ p: Part<T>, _ f: (T) -> U) -> Part<U> {
-            switch p { case .value(let v): .value(f(v)); case .notRun(let r): .notRun(r) }
-        }
-        return EvaluationFile(
+        EvaluationFile(
             task: task, method: method, profile: profile, model: ModelInfo(spec: modelSpec, weights_sha256: weightsSHA256),
-            accuracy: accuracy.file, ood: part(ood) { $0.mapValues(\.file) },
-            perplexity: part(perplexity) { PerplexityFile(lines: $0.lines, tokens: $0.tokens, mean_per_line: $0.meanPerLine, token_weighted: $0.tokenWeighted) },
-            sst2: part(sst2, \.file), mrpc: part(mrpc, \.file), lambada: part(lambada, \.file),
-            noise: part(noise) { n in
+            accuracy: accuracy.file, ood: ood.map { $0.mapValues(\.file) },
+            perplexity: perplexity.map { PerplexityFile(lines: $0.lines, tokens: $0.tokens, mean_per_line: $0.meanPerLine, token_weighted: $0.tokenWeighted) },
+            sst2: sst2.map(\.file), mrpc: mrpc.map(\.file), lambada: lambada.map(\.file),
+            noise: noise.map { n in
                 NoiseFile(block: n.block, dimension: n.dimension, mean_residual_norm: n.meanResidualNorm, points: n.points.map {
                     StageFiles.NoisePoint(subspace: $0.subspace.rawValue, norm: $0.norm, relative: $0.relative, multiple: $0.multiple, accuracy: $0.accuracy.file)
                 })

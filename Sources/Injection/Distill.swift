@@ -140,7 +140,7 @@ public func runDistill(_ job: DistillJob) throws -> DistillOutcome {
     let cosines = finalCosines(result.log)
     let summary = StageFiles.DistillSummary(
         task: job.task.rawValue, method: job.method.rawValue, profile: job.profile, steps: steps,
-        settings: try settingsJSON(s), alg_normalization: s.loss.normalization.rawValue,
+        settings: try canonicalJSON(s), alg_normalization: s.loss.normalization.rawValue,
         examples: DistillExamples(train: records.count, validation: validation.count, text_rows: textRows.count,
                                   task_epochs: Double(steps * s.taskBatch) / Double(records.count)),
         final: FinalLosses(loss: Double(result.last.total), ce: Double(result.last.ce),
@@ -180,17 +180,11 @@ func finalCosines(_ log: [DistillLogLine]) -> [Double] {
     return (0..<first.count).map { i in tail.map { $0[i] }.reduce(0, +) / Double(tail.count) }
 }
 
-func settingsJSON(_ s: DistillSettings) throws -> JSONValue {
-    let e = JSONEncoder()
-    e.outputFormatting = [.sortedKeys]
-    return try parseJSON(bytes: [UInt8](try e.encode(s)))
-}
-
 /// SHA-256 over the settings, task, method, model and the content of every input file: a
 /// checkpoint is only resumed by the same run, also when distill is run by hand.
 func runIdentity(_ job: DistillJob) throws -> String {
     var h = SHA256()
-    h.update(data: try CanonicalJSON.encode(try settingsJSON(job.settings)))
+    h.update(data: try CanonicalJSON.encode(try canonicalJSON(job.settings)))
     for part in [job.task.rawValue, job.method.rawValue, job.model] { h.update(data: Array(part.utf8)); h.update(data: [0]) }
     for f in [job.compiled, job.train, job.documents] {
         guard let file = FileHandle(forReadingAtPath: f) else { throw InjectionError("cannot read \(f) (needed to identify the run)") }

@@ -140,10 +140,8 @@ public final class Trainer {
         guard let step = Int(meta["steps_done"] ?? ""), let lines = Int(meta["log_lines"] ?? "") else {
             throw InjectionError("checkpoint \(path) lacks steps_done/log_lines metadata; delete \(checkpointDir!) to start afresh")
         }
-        let logData = FileManager.default.contents(atPath: logPath) ?? Data()
-        let log = try logData.split(separator: UInt8(ascii: "\n")).enumerated().map { i, line in
-            try readStageFile(DistillLogLine.self, from: Data(line), path: "\(logPath):\(i + 1)", what: "distill log line")
-        }
+        let log = try readStageLines(DistillLogLine.self, from: FileManager.default.contents(atPath: logPath) ?? Data(),
+                                     path: logPath, what: "distill log line")
         guard log.count == lines else { throw InjectionError("\(logPath) has \(log.count) lines, the checkpoint expects \(lines); delete \(checkpointDir!) to start afresh") }
         let curve = (meta["curve"] ?? "").split(separator: ",").compactMap { item -> (step: Int, accuracy: Double)? in
             let parts = item.split(separator: ":")

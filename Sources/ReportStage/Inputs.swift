@@ -108,11 +108,9 @@ extension ReportInputs {
 
     public mutating func addLog(_ key: RunKey, path: String) throws {
         let data = try readBytes(path, role: "distill log \(key)", files: &files)
-        var steps: [DistillLogLine] = []
-        for (i, line) in data.split(separator: UInt8(ascii: "\n")).enumerated() {
-            steps.append(try decodeJSON(DistillLogLine.self, Data(line), path: "\(path):\(i + 1)", what: "distill log line"))
+        do { logs[key] = try readStageLines(DistillLogLine.self, from: data, path: path, what: "distill log line") } catch {
+            throw ReportError("\(error)")
         }
-        logs[key] = steps
     }
 
     /// evaluate's timing.json (wall seconds per part) of one run.

@@ -65,11 +65,11 @@ extension ReportInputs {
     /// Every number the report shows, by name, and why the missing ones are missing.
     public func flatMetrics() -> (metrics: [String: Metric], notRun: [String: String]) {
         var metrics: [String: Metric] = [:], notRun: [String: String] = [:]
-        func put<T>(_ name: String, _ part: Part<T>?, missing: String, unit: String = "fraction", higher: Bool? = true, _ get: (T) -> Double) {
+        /// A part's number, or why it did not run.
+        func put<T>(_ name: String, _ part: Part<T>, _ metric: (T) -> Metric) {
             switch part {
-            case .value(let v)?: metrics[name] = Metric(get(v), unit: unit, higherIsBetter: higher)
-            case .notRun(let r)?: notRun[name] = r
-            case nil: notRun[name] = missing
+            case .value(let v): metrics[name] = metric(v)
+            case .notRun(let r): notRun[name] = r
             }
         }
         for task in TaskName.allCases {
@@ -82,19 +82,12 @@ extension ReportInputs {
                     for s in paperTable2(task) { notRun["table2/\(k)/\(s.set)"] = missingEvaluation(k) }
                     continue
                 }
-                let miss = "the evaluation of \(k) lacks it"
-                func putAccuracy(_ name: String, _ part: Part<Fraction>) {
-                    switch part {
-                    case .value(let f): metrics[name] = Metric(f.proportion)
-                    case .notRun(let r): notRun[name] = r
-                    }
-                }
-                putAccuracy("\(base)/accuracy", .value(e.accuracy))
-                put("\(base)/perplexity_mean_per_line", e.perplexity, missing: miss, unit: "perplexity", higher: false, \.mean_per_line)
-                put("\(base)/perplexity_token_weighted", e.perplexity, missing: miss, unit: "perplexity", higher: false, \.token_weighted)
-                putAccuracy("\(base)/sst2", e.sst2)
-                putAccuracy("\(base)/mrpc", e.mrpc)
-                putAccuracy("\(base)/lambada", e.lambada)
+                metrics["\(base)/accuracy"] = Metric(e.accuracy.proportion)
+                put("\(base)/perplexity_mean_per_line", e.perplexity) { Metric($0.mean_per_line, unit: "perplexity", higherIsBetter: false) }
+                put("\(base)/perplexity_token_weighted", e.perplexity) { Metric($0.token_weighted, unit: "perplexity", higherIsBetter: false) }
+                put("\(base)/sst2", e.sst2) { Metric($0.proportion) }
+                put("\(base)/mrpc", e.mrpc) { Metric($0.proportion) }
+                put("\(base)/lambada", e.lambada) { Metric($0.proportion) }
                 switch e.ood {
                 case .value(let sets):
                     for (s, p) in sets { metrics["table2/\(k)/\(s)"] = Metric(p.proportion) }

@@ -11,6 +11,14 @@ public enum Part<T: Sendable & Equatable>: Sendable, Equatable {
     case notRun(String)
 
     public var value: T? { if case .value(let v) = self { return v }; return nil }
+
+    /// The same part with its value transformed (a reason stays as it is).
+    public func map<U>(_ transform: (T) -> U) -> Part<U> {
+        switch self {
+        case .value(let v): .value(transform(v))
+        case .notRun(let r): .notRun(r)
+        }
+    }
 }
 
 extension Part: Codable where T: Codable {
@@ -41,6 +49,13 @@ public func canonicalJSON<T: Encodable>(_ value: T) throws -> JSONValue {
 public func readStageFile<T: Decodable>(_ type: T.Type, from data: Data, path: String, what: String) throws -> T {
     do { return try JSONDecoder().decode(T.self, from: data) } catch {
         throw StageFileError("\(path): not a readable \(what) (\(error)); rerun the stage that made it")
+    }
+}
+
+/// Reads a JSON Lines stage file of `T`, one value per line; an error names the file and line.
+public func readStageLines<T: Decodable>(_ type: T.Type, from data: Data, path: String, what: String) throws -> [T] {
+    try data.split(separator: UInt8(ascii: "\n")).enumerated().map { i, line in
+        try readStageFile(T.self, from: Data(line), path: "\(path):\(i + 1)", what: what)
     }
 }
 
