@@ -43,6 +43,7 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
 
         // MARK: - Shared ground: JSON, formats, the store, terminal progress
         .target(name: "JSONText"),
@@ -59,7 +60,7 @@ let package = Package(
         .target(name: "CompiledModelFile", dependencies: ["Compiler", "JSONText", "SafeTensors", "Support"]),
 
         // MARK: - Numeric engine and the language model
-        .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: numericSettings),
+        .target(name: "Tensor", dependencies: ["CBLAS", "CDNNL"], swiftSettings: numericSettings),
         .target(name: "Engine", dependencies: ["Tensor"], swiftSettings: numericSettings),
         .target(name: "LM", dependencies: ["Engine", "Tensor", "SafeTensors", "CArchive", "Support"],
                 swiftSettings: numericSettings),

@@ -11,7 +11,7 @@ case "$mode" in main|test|install) ;; *) echo "usage: bash scripts/graft.sh main
 log() { printf '\033[1mgraft:\033[0m %s\n' "$*" >&2; }
 
 # 1. Debian packages: OpenBLAS (CBLAS), zstd, libarchive.
-debs=(libopenblas-dev libzstd-dev libarchive-dev zstd pkg-config)
+debs=(libopenblas-dev libzstd-dev libarchive-dev libdnnl-dev zstd pkg-config)
 missing=()
 for p in "${debs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then

@@ -1,8 +1,9 @@
 // bench-engine: speed of graft's numeric engine on the SmolLM2-135M shape (random init: timing
 // only). Prints the OpenBLAS core, sgemm GFLOP/s on the training shapes, forward tokens/s at
 // 12×70, and one paper-shaped training step (METHOD §3.2); `RESULT key=value` lines are for scripts
-// (Benchmarks/vs-pytorch/run.sh). Usage: bench-engine [threads] [steps] [sgemm] [--tiny]
-// ("sgemm": stop after the sgemm figures; --tiny: 2 layers, d 64, vocab 1000, batch 2, a smoke check).
+// (Benchmarks/vs-pytorch/run.sh). Usage: bench-engine [threads] [steps] [sgemm] [--tiny] [--precision=auto|fp32|bf16]
+// ("sgemm": stop after the matmul figures; --tiny: 2 layers, d 64, vocab 1000, batch 2, a smoke check;
+// --precision: the model's products as the stages' flag of that name, default fp32 here).
 import Engine
 import Foundation
 import LM
@@ -17,6 +18,11 @@ func say(_ line: String) { print(line); fflush(nil) }
 
 let args = [CommandLine.arguments[0]] + CommandLine.arguments.dropFirst().filter { !$0.hasPrefix("--") }
 let tiny = CommandLine.arguments.contains("--tiny")
+let precisionFlag = CommandLine.arguments.first { $0.hasPrefix("--precision=") }.map { String($0.dropFirst("--precision=".count)) } ?? "fp32"
+guard let precisionRequest = PrecisionRequest(rawValue: precisionFlag) else {
+    FileHandle.standardError.write("bench-engine: --precision must be auto, fp32 or bf16, not '\(precisionFlag)'\n".data(using: .utf8)!)
+    exit(2)
+}
 let threads = args.count > 1 ? Int(args[1]) ?? 2 : 2
 let steps = args.count > 2 ? Int(args[2]) ?? 3 : 3
 Threads.set(threads)
@@ -61,6 +67,32 @@ for (name, ta, tb, m, nn, k) in shapes {
 }
 say(String(format: "sgemm peak (best of the training shapes): %.1f GFLOP/s", peak))
 result("sgemm_peak_gflops", String(format: "%.1f", peak))
+// The same shapes as bf16 products (oneDNN, fp32 sums, the conversion of both inputs included).
+if (try? Precision.scoped(.bf16) { true }) ?? false {
+    var bfPeak = 0.0
+    for (name, ta, tb, m, nn, k) in shapes {
+        let a = FloatBuffer(count: m * k), b = FloatBuffer(count: k * nn), c = FloatBuffer(count: m * nn)
+        for i in 0..<a.count { a[i] = Float(i % 7) * 0.01 }
+        for i in 0..<b.count { b[i] = Float(i % 5) * 0.01 }
+        let lda = ta ? m : k, ldb = tb ? k : nn
+        gemmBF16(transA: ta, transB: tb, m: m, n: nn, k: k, a: a.pointer, lda: lda, b: b.pointer, ldb: ldb, c: c.pointer, ldc: nn)
+        var best = Double.infinity
+        for _ in 0..<5 {
+            best = min(best, time { gemmBF16(transA: ta, transB: tb, m: m, n: nn, k: k, a: a.pointer, lda: lda, b: b.pointer, ldb: ldb, c: c.pointer, ldc: nn) })
+        }
+        let gf = 2 * Double(m * nn * k) / best / 1e9
+        bfPeak = max(bfPeak, gf)
+        let impl = (try? bf16MatmulImplementation(m: m, n: nn, k: k, transA: ta, transB: tb)) ?? "?"
+        say(String(format: "bf16  %@  %7.1f GFLOP/s  (%@)", name, gf, impl))
+    }
+    say(String(format: "bf16 peak (best of the training shapes, conversions included): %.1f GFLOP/s", bfPeak))
+    result("bf16_peak_gflops", String(format: "%.1f", bfPeak))
+} else {
+    say("bf16: oneDNN serves no bf16 matmul on this CPU")
+}
+do { try Precision.set(precisionRequest) } catch { say("bench-engine: \(error)"); exit(1) }
+say("model products: \(Precision.reason)")
+result("precision", Precision.current.rawValue)
 if args.count > 3 && args[3] == "sgemm" { exit(0) }
 
 // MARK: - model

@@ -1,5 +1,6 @@
 // Linear layers y = x·Wᵀ + b in the two weight layouts loaders hand over: Llama's nn.Linear
-// [O, I] and GPT-2's Conv1D [I, O]. Forward and backward side by side, all through sgemm.
+// [O, I] and GPT-2's Conv1D [I, O]. Forward and backward side by side, all through
+// `modelGemm` (fp32 sgemm, or bf16 inputs with fp32 sums where `Precision` says so).
 // Legend: N tokens, I input features, O output features.
 import Tensor
 
@@ -17,7 +18,7 @@ public func linearForward(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<F
         for r in 0..<n { addInPlaceOrSet(y + r * o, b, o, accumulate) }
         beta = 1
     }
-    gemm(transA: false, transB: layout == .outIn, m: n, n: o, k: i, a: x, lda: i,
+    modelGemm(transA: false, transB: layout == .outIn, m: n, n: o, k: i, a: x, lda: i,
          b: w, ldb: layout == .outIn ? i : o, beta: beta, c: y, ldc: o)
 }
 
@@ -34,14 +35,14 @@ public func linearBackward(dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePo
                            n: Int, i: Int, o: Int, accumulateDx: Bool = false) {
     if let dx {
         // outIn: dx = dy[N,O]·W[O,I];  inOut: dx = dy[N,O]·W[I,O]ᵀ
-        gemm(transA: false, transB: layout == .inOut, m: n, n: i, k: o, a: dy, lda: o,
+        modelGemm(transA: false, transB: layout == .inOut, m: n, n: i, k: o, a: dy, lda: o,
              b: w, ldb: layout == .outIn ? i : o, beta: accumulateDx ? 1 : 0, c: dx, ldc: i)
     }
     switch layout {
     case .outIn:  // dW[O,I] += dyᵀ[O,N] · x[N,I]
-        gemm(transA: true, transB: false, m: o, n: i, k: n, a: dy, lda: o, b: x, ldb: i, beta: 1, c: dw, ldc: i)
+        modelGemm(transA: true, transB: false, m: o, n: i, k: n, a: dy, lda: o, b: x, ldb: i, beta: 1, c: dw, ldc: i)
     case .inOut:  // dW[I,O] += xᵀ[I,N] · dy[N,O]
-        gemm(transA: true, transB: false, m: i, n: o, k: n, a: x, lda: i, b: dy, ldb: o, beta: 1, c: dw, ldc: o)
+        modelGemm(transA: true, transB: false, m: i, n: o, k: n, a: x, lda: i, b: dy, ldb: o, beta: 1, c: dw, ldc: o)
     }
     if let db {
         for r in 0..<n { addInPlace(db, dy + r * o, o) }

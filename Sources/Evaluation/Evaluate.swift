@@ -174,6 +174,8 @@ public func evaluate(_ r: EvaluationRequest) throws -> (metrics: EvaluationMetri
     clock.timing.threads = Threads.count
     clock.timing.blasCore = Threads.blasCoreName
     clock.timing.blasReason = blasChoiceReason
+    clock.timing.precision = Precision.current.rawValue
+    clock.timing.precisionReason = Precision.reason
     clock.timing.cpu = cpuModelName()
     let metrics = EvaluationMetrics(task: r.task.rawValue, method: r.method, profile: r.profile.rawValue, modelSpec: r.model,
                                     weightsSHA256: weightsSHA, accuracy: testAccuracy, ood: ood, perplexity: perplexityPart,

@@ -52,13 +52,16 @@ public struct EvaluationTiming: Sendable, Equatable {
     /// Why that kernel set (graft's choice, OpenBLAS's own, or the user's) and the CPU it ran on.
     public var blasReason: String = ""
     public var cpu: String = ""
+    /// The precision of the model's products and why.
+    public var precision: String = "", precisionReason: String = ""
     /// Tokens run through the model per part (forward throughput = tokens / seconds).
     public var tokens: [String: Int] = [:]
 
     /// timing.json's value (seconds rounded to milliseconds).
     public var file: EvaluationTimingFile {
         EvaluationTimingFile(wall_seconds: seconds.mapValues { ($0 * 1000).rounded() / 1000 }, tokens: tokens, threads: threads,
-                             blas_core: blasCore, blas_reason: blasReason, cpu: cpu)
+                             blas_core: blasCore, blas_reason: blasReason, cpu: cpu,
+                             precision: precision, precision_reason: precisionReason)
     }
     public func encoded() throws -> [UInt8] { try file.encoded() }
 }

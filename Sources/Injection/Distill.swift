@@ -156,7 +156,8 @@ public func runDistill(_ job: DistillJob) throws -> DistillOutcome {
         },
         wall_seconds: wall, train_seconds: result.seconds, seconds_per_step: result.seconds / Double(max(steps, 1)),
         tokens_per_second: Double(result.tokensProcessed) / max(result.seconds, 1e-9), peak_rss_bytes: peakResidentBytes(),
-        threads: Threads.count, blas: BLASChoice(cpu: cpuModelName(), core: Threads.blasCoreName, reason: blasChoiceReason),
+        threads: Threads.count, blas: BLASChoice(cpu: cpuModelName(), core: Threads.blasCoreName, reason: blasChoiceReason,
+                                                 precision: Precision.current.rawValue, precision_reason: Precision.reason),
         seconds_per_phase: objective.phaseSeconds.merging(trainer.timing) { $0 + $1 })
     try writeFileAtomically(job.outSummary, bytes: try summary.encoded())
     var metrics: [String: Double] = ["final_ce": Double(result.last.ce), "final_kl": Double(result.last.kl),

@@ -30,6 +30,22 @@ public struct ThreadOptions: ParsableArguments {
     public func apply() { Threads.set(threads) }
 }
 
+extension PrecisionRequest: ExpressibleByArgument {}
+
+/// `--precision auto|fp32|bf16` of every stage that runs the model: the precision of its linear
+/// layers' products (bf16 inputs with fp32 sums through oneDNN, or fp32 OpenBLAS sgemm). `auto`
+/// takes bf16 where the CPU has bf16 units (AVX512_BF16, AMX-BF16). Results differ between the two
+/// in the last bits, so the choice is recorded in what the stage writes.
+public struct PrecisionOptions: ParsableArguments {
+    @Option(help: "Matrix products of the model: auto (bf16 where the CPU has bf16 units, else fp32), fp32 or bf16.")
+    public var precision: PrecisionRequest = .auto
+
+    public init() {}
+
+    /// Chooses the precision (a bf16 the library cannot serve fails here, naming the way out).
+    public func apply() throws { try Precision.set(precision) }
+}
+
 /// Writes a stage's headline metrics (a flat object name → number, keys sorted, non-finite values
 /// left out) where the pipeline runner asks for them ($GRAFT_METRICS); nothing when it does not.
 public func writeHeadlineMetrics(_ metrics: [String: Double], environment: [String: String] = ProcessInfo.processInfo.environment) throws {

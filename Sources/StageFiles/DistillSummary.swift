@@ -23,10 +23,14 @@ public struct DistillExamples: Codable, Sendable, Equatable {
     }
 }
 
-/// The BLAS kernels the run used and why (DESIGN §4a).
+/// The BLAS kernels the run used and why (DESIGN §4a), and the precision of the model's products
+/// (fp32, or bf16 inputs with fp32 sums; issue 15) and why.
 public struct BLASChoice: Codable, Sendable, Equatable {
     public var cpu: String, core: String, reason: String
-    public init(cpu: String, core: String, reason: String) { self.cpu = cpu; self.core = core; self.reason = reason }
+    public var precision: String, precision_reason: String
+    public init(cpu: String, core: String, reason: String, precision: String, precision_reason: String) {
+        self.cpu = cpu; self.core = core; self.reason = reason; self.precision = precision; self.precision_reason = precision_reason
+    }
 }
 
 /// The least-squares adapter initialisation (`--adapter-init least-squares`).

@@ -76,10 +76,14 @@ public struct EvaluationTimingFile: Codable, Sendable, Equatable {
     public var tokens: [String: Int]
     public var threads: Int
     public var blas_core: String, blas_reason: String, cpu: String
+    /// The precision of the model's products (fp32 or bf16) and why.
+    public var precision: String, precision_reason: String
 
-    public init(wall_seconds: [String: Double], tokens: [String: Int], threads: Int, blas_core: String, blas_reason: String, cpu: String) {
+    public init(wall_seconds: [String: Double], tokens: [String: Int], threads: Int, blas_core: String, blas_reason: String, cpu: String,
+                precision: String, precision_reason: String) {
         self.wall_seconds = wall_seconds; self.tokens = tokens; self.threads = threads
         self.blas_core = blas_core; self.blas_reason = blas_reason; self.cpu = cpu
+        self.precision = precision; self.precision_reason = precision_reason
     }
 
     public func encoded() throws -> [UInt8] { try CanonicalJSON.encode(canonicalJSON(self)) }

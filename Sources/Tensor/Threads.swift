@@ -2,16 +2,18 @@
 // fixed partition that depends only on the problem size and the thread count, and reductions
 // never combine partial results across threads, so results are identical for a fixed count.
 import CBLAS
+import CDNNL
 import Dispatch
 
 public enum Threads {
     nonisolated(unsafe) private static var current = 1
 
-    /// Sets the thread count for OpenBLAS and `parallelFor`.
+    /// Sets the thread count for OpenBLAS, oneDNN (this thread's OpenMP team; `gemmBF16` sets it
+    /// again on the thread that calls it) and `parallelFor`.
     public static func set(_ n: Int) {
         precondition(n >= 1, "Threads.set: thread count must be ≥ 1, got \(n)")
         current = n
-        blasLock.withLock { _ in openblas_set_num_threads(Int32(n)) }
+        blasLock.withLock { _ in openblas_set_num_threads(Int32(n)); omp_set_num_threads(Int32(n)) }
     }
 
     public static var count: Int { current }

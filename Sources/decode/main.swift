@@ -32,11 +32,13 @@ struct Decode: ParsableCommand {
     @Option(help: "Ridge, relative to the mean diagonal of the centred Gram matrix.") var ridge = 1e-3
     @Option(help: "Also write the answer probe here: a least-squares probe of the answer token at every LM residual (needs --train, --test).") var answerProbe: String?
     @OptionGroup var threads: ThreadOptions
+    @OptionGroup var precision: PrecisionOptions
     @Option(help: "decode.json to write.") var out: String
     @Option(help: "Tar of the figures (example-<i>-raw/adapted/table .svg/.png) to write.") var outFigures: String
 
     func run() throws {
         threads.apply()
+        try precision.apply()
         var o = DecodeOptions(task: task, method: method, profile: profile, compiled: compiled, out: out, outFigures: outFigures)
         o.root = ProcessInfo.processInfo.environment["GRAFT_ROOT"] ?? "."
         o.model = model; o.weights = weights; o.adapter = adapter; o.layer = layer; o.test = test; o.train = train

@@ -39,6 +39,7 @@ struct Distill: ParsableCommand {
     @Option(help: "Output: summary JSON.") var outSummary: String
     @Option(help: "Checkpoint folder (default: $GRAFT_CHECKPOINTS, else none).") var checkpointDir: String?
     @OptionGroup var threads: ThreadOptions
+    @OptionGroup var precision: PrecisionOptions
 
     @Option(help: "Training steps.") var steps: Int?
     @Option(help: "Task rows per step.") var taskBatch: Int?
@@ -82,6 +83,7 @@ struct Distill: ParsableCommand {
 
     func run() throws {
         threads.apply()
+        try precision.apply()
         var s = try DistillSettings.profile(profile.rawValue)
         if let steps { s.steps = steps }
         if let taskBatch { s.taskBatch = taskBatch }

@@ -51,12 +51,14 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Rows per batched forward.") var batchRows = 16
     @Option(help: "Padded tokens per batched forward.") var batchTokens = 2048
     @OptionGroup var threads: ThreadOptions
+    @OptionGroup var precision: PrecisionOptions
     @Flag(help: "No progress bars.") var quiet = false
     @Option(help: "metrics.json to write.") var out: String
     @Option(help: "Wall times per part (kept out of metrics.json so that it is byte-identical across runs).") var outTiming: String?
 
     func run() throws {
         threads.apply()
+        try precision.apply()
         var r = EvaluationRequest(task: task, method: method, profile: profile, test: test)
         r.model = model; r.weights = weights; r.ood = ood; r.adapter = adapter; r.compiled = compiled
         r.root = ProcessInfo.processInfo.environment["GRAFT_ROOT"] ?? "."

@@ -6,6 +6,7 @@ import StageFiles
 import Testing
 import Foundation
 import Artifacts
+import Tensor
 @testable import Injection
 
 @Suite struct TrainingTests {
@@ -31,6 +32,28 @@ import Artifacts
         let c = try TinyTask.trainer(.injection, steps: 5, settings: s)
         _ = try c.run()
         #expect(fingerprint(c) != fingerprint(a))
+    }
+
+    /// bf16 products (issue 15) train the tiny task like fp32: the loss falls as far (within 10 % of
+    /// fp32's first-to-last fall at every step from the 10th on), and a bf16 run is itself deterministic.
+    @Test(.enabled(if: (try? Precision.scoped(.bf16) { true }) ?? false, "oneDNN refuses bf16 on this CPU"))
+    func bf16TrainsLikeFP32() throws {
+        let steps = 40
+        func losses(_ p: MatmulPrecision) throws -> (curve: [Double], print: [UInt32]) {
+            try Precision.scoped(p) {
+                let t = try TinyTask.trainer(.injection, steps: steps)
+                let r = try t.run()
+                return (r.log.map { Double($0.loss) }, fingerprint(t))
+            }
+        }
+        let f = try losses(.fp32), h = try losses(.bf16), h2 = try losses(.bf16)
+        #expect(h.print == h2.print, "two bf16 runs differ")
+        #expect(h.print != f.print, "bf16 and fp32 runs are identical: the bf16 path was not taken")
+        let fall = f.curve[0] - f.curve.suffix(5).reduce(0, +) / 5
+        #expect(fall > 0, "the fp32 run did not learn (loss \(f.curve[0]) → \(f.curve.last!))")
+        for s in 10..<steps {
+            #expect(abs(h.curve[s] - f.curve[s]) <= 0.1 * fall, "step \(s): bf16 loss \(h.curve[s]), fp32 \(f.curve[s])")
+        }
     }
 
     @Test func resumeIsBitExact() throws {

@@ -38,7 +38,8 @@ func evaluationJSON(task: String, method: String, accuracy: Double, sst2NotRun: 
 /// evaluate's timing.json, as evaluate encodes it.
 func evaluationTimingJSON() throws -> String {
     String(decoding: try EvaluationTimingFile(wall_seconds: ["accuracy": 3.5, "perplexity": 10.25], tokens: ["accuracy": 800], threads: 2,
-                                              blas_core: "Zen", blas_reason: "OpenBLAS's own choice", cpu: "test CPU").encoded(), as: UTF8.self)
+                                              blas_core: "Zen", blas_reason: "OpenBLAS's own choice", cpu: "test CPU",
+                                              precision: "fp32", precision_reason: "fp32 (asked for)").encoded(), as: UTF8.self)
 }
 
 /// distill's summary.json, built from the type distill encodes and in its bytes.
@@ -51,7 +52,7 @@ func distillSummaryJSON(task: String, method: String) throws -> String {
         validation_accuracy_curve: [AccuracyPoint(step: 10, accuracy: 0.5), AccuracyPoint(step: 20, accuracy: 0.75)],
         validation_accuracy_rolled_curve: injection ? [AccuracyPoint(step: 10, accuracy: 0.25), AccuracyPoint(step: 20, accuracy: 0.5)] : [],
         adapter_init: nil, wall_seconds: 61.5, train_seconds: 60, seconds_per_step: 3.075, tokens_per_second: 850,
-        peak_rss_bytes: 1_073_741_824, threads: 2, blas: BLASChoice(cpu: "test CPU", core: "Zen", reason: "OpenBLAS's own choice"),
+        peak_rss_bytes: 1_073_741_824, threads: 2, blas: BLASChoice(cpu: "test CPU", core: "Zen", reason: "OpenBLAS's own choice", precision: "fp32", precision_reason: "fp32 (asked for)"),
         seconds_per_phase: ["task forward": 20])
     return String(decoding: try s.encoded(), as: UTF8.self)
 }

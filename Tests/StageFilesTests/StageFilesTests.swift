@@ -29,7 +29,7 @@ import Testing
             final: FinalLosses(loss: 1.5, ce: 1, alg: 0.25, kl: 0.25), cosine_per_layer: [0.5, 0.75],
             validation_accuracy_curve: [AccuracyPoint(step: 2, accuracy: 0.5)], validation_accuracy_rolled_curve: [],
             adapter_init: nil, wall_seconds: 3, train_seconds: 2, seconds_per_step: 1, tokens_per_second: 100,
-            peak_rss_bytes: 1 << 30, threads: 2, blas: BLASChoice(cpu: "cpu", core: "Zen", reason: "r"), seconds_per_phase: ["task forward": 0.5])
+            peak_rss_bytes: 1 << 30, threads: 2, blas: BLASChoice(cpu: "cpu", core: "Zen", reason: "r", precision: "bf16", precision_reason: "p"), seconds_per_phase: ["task forward": 0.5])
         let bytes = try s.encoded()
         #expect(try readStageFile(DistillSummary.self, from: Data(bytes), path: "s", what: "summary") == s)
         let v = try parseJSON(bytes: bytes)
