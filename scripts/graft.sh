@@ -10,7 +10,7 @@ case "$mode" in main|test|install) ;; *) echo "usage: bash scripts/graft.sh main
 
 log() { printf '\033[1mgraft:\033[0m %s\n' "$*" >&2; }
 
-# 1. Debian packages: OpenBLAS (CBLAS), zstd, libarchive.
+# 1. Debian packages: OpenBLAS (CBLAS), zstd, libarchive, oneDNN (bf16 products).
 debs=(libopenblas-dev libzstd-dev libarchive-dev libdnnl-dev zstd pkg-config)
 missing=()
 for p in "${debs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

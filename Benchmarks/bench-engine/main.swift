@@ -68,8 +68,8 @@ for (name, ta, tb, m, nn, k) in shapes {
 say(String(format: "sgemm peak (best of the training shapes): %.1f GFLOP/s", peak))
 result("sgemm_peak_gflops", String(format: "%.1f", peak))
 // The same shapes as bf16 products (oneDNN, fp32 sums, the conversion of both inputs included).
+var bfPeak = 0.0
 if (try? Precision.scoped(.bf16) { true }) ?? false {
-    var bfPeak = 0.0
     for (name, ta, tb, m, nn, k) in shapes {
         let a = FloatBuffer(count: m * k), b = FloatBuffer(count: k * nn), c = FloatBuffer(count: m * nn)
         for i in 0..<a.count { a[i] = Float(i % 7) * 0.01 }
@@ -93,6 +93,9 @@ if (try? Precision.scoped(.bf16) { true }) ?? false {
 do { try Precision.set(precisionRequest) } catch { say("bench-engine: \(error)"); exit(1) }
 say("model products: \(Precision.reason)")
 result("precision", Precision.current.rawValue)
+// The peak the step is measured against: that of the products it runs (sgemm, or bf16 through oneDNN).
+let stepPeak = Precision.current == .bf16 ? bfPeak : peak
+let peakName = Precision.current == .bf16 ? "bf16 peak" : "sgemm peak"
 if args.count > 3 && args[3] == "sgemm" { exit(0) }
 
 // MARK: - model
@@ -164,24 +167,24 @@ for _ in 0..<steps { stepTimes.append(try time { try trainingStep() }) }
 let inside = GemmMeter.stop()
 let stepBest = stepTimes.min() ?? .nan, stepMean = stepTimes.reduce(0, +) / Double(max(steps, 1))
 let stepFlops = 3 * (Double(taskN) * flopsPerToken(taskSeq) + Double(n) * flopsPerToken(textSeq)) + Double(n) * flopsPerToken(textSeq)
-say(String(format: "training step (student fwd+bwd %d×%d task + %d×%d text, teacher fwd %d×%d, AdamW): best %.2f s, mean %.2f s of %d, %.1f GFLOP/s at the mean (%.3f TFLOP/step), %.0f%% of sgemm peak",
+say(String(format: "training step (student fwd+bwd %d×%d task + %d×%d text, teacher fwd %d×%d, AdamW): best %.2f s, mean %.2f s of %d, %.1f GFLOP/s at the mean (%.3f TFLOP/step), %.0f%% of the matmul peak",
              rows, taskSeq, rows, textSeq, rows, textSeq, stepBest, stepMean, steps, stepFlops / stepMean / 1e9, stepFlops / 1e12,
-             100 * stepFlops / stepMean / 1e9 / peak))
-// Every sgemm call of the timed steps, metered: the matmuls' own speed, apart from the rest.
+             100 * stepFlops / stepMean / 1e9 / stepPeak))
+// Every matmul call of the timed steps (sgemm or bf16), metered: the matmuls' own speed, apart from the rest.
 let insideSeconds = inside.seconds / Double(steps), insideRate = inside.flops / inside.seconds / 1e9
-say(String(format: "inside sgemm: %.2f s/step in %d calls, %.1f GFLOP/step at %.1f GFLOP/s = %.0f%% of sgemm peak; outside sgemm: %.2f s/step",
+say(String(format: "inside the matmuls: %.2f s/step in %d calls, %.1f GFLOP/step at %.1f GFLOP/s = %.0f%% of the %@; outside them: %.2f s/step",
            insideSeconds, inside.calls / max(steps, 1), inside.flops / Double(steps) / 1e9, insideRate,
-           100 * insideRate / peak, stepMean - insideSeconds))
+           100 * insideRate / stepPeak, peakName, stepMean - insideSeconds))
 result("inside_sgemm_seconds", String(format: "%.4f", insideSeconds))
 result("inside_sgemm_gflops", String(format: "%.1f", insideRate))
-result("inside_sgemm_share_of_peak", String(format: "%.3f", insideRate / peak))
-// Matmul FLOPs per part (backward = 2 × forward) and the time they would take at the sgemm peak.
+result("inside_sgemm_share_of_peak", String(format: "%.3f", insideRate / stepPeak))
+// Matmul FLOPs per part (backward = 2 × forward) and the time they would take at the matmul peak.
 let taskFwd = Double(taskN) * flopsPerToken(taskSeq), textFwd = Double(n) * flopsPerToken(textSeq)
 let partFlops: [String: Double] = ["task fwd": taskFwd, "task loss+bwd": 2 * taskFwd, "teacher fwd": textFwd,
                                    "text fwd": textFwd, "text bwd": 2 * textFwd]
 for (k, s) in parts.sorted(by: { $0.value > $1.value }) {
-    let seconds = s / Double(steps), floor = (partFlops[k] ?? 0) / peak / 1e9
-    say(String(format: "  %@ %5.2f s/step  %6.1f GFLOP, %5.2f s at the sgemm peak, %5.2f s outside it",
+    let seconds = s / Double(steps), floor = (partFlops[k] ?? 0) / stepPeak / 1e9
+    say(String(format: "  %@ %5.2f s/step  %6.1f GFLOP, %5.2f s at the matmul peak, %5.2f s outside it",
                k.padding(toLength: 14, withPad: " ", startingAt: 0), seconds,
                (partFlops[k] ?? 0) / 1e9, floor, seconds - floor))
 }
