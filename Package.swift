@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "CompiledModelFile", dependencies: ["Compiler", "JSONText", "SafeTensors", "Support"]),
 
         // MARK: - Numeric engine and the language model
-        .target(name: "Tensor", dependencies: ["CBLAS", "CDNNL"], swiftSettings: numericSettings),
+        .target(name: "Tensor", dependencies: ["CBLAS", "CDNNL", "Support"], swiftSettings: numericSettings),
         .target(name: "Engine", dependencies: ["Tensor"], swiftSettings: numericSettings),
         .target(name: "LM", dependencies: ["Engine", "Tensor", "SafeTensors", "CArchive", "Support"],
                 swiftSettings: numericSettings),
@@ -108,7 +108,7 @@ let package = Package(
         .testTarget(name: "CompilerTests", dependencies: ["Compiler", "Craft", "JSONText", "RASP"], exclude: ["Fixtures"]),
         .testTarget(name: "LMLoaderTests", dependencies: ["LM", "SafeTensors", "Support"]),
         .testTarget(name: "LMTokenizerTests", dependencies: ["LM", "Support"]),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor"], swiftSettings: numericSettings),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "Support"], swiftSettings: numericSettings),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Tensor"], swiftSettings: numericSettings),
         .testTarget(name: "LMModelTests", dependencies: ["LM", "Engine", "Tensor", "Support"], swiftSettings: numericSettings),
         .testTarget(name: "TasksTests", dependencies: ["Tasks", "Support", "Compiler", "CompiledModelFile", "JSONText", "RASP"]),

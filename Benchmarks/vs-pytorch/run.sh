@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# run.sh: graft's training step against PyTorch's, side by side in one run (issue 4's targets:
-# ≥ 1.5× faster, ≥ 60 % of the measured sgemm peak, peak RSS ≤ PyTorch's). Installs pinned CPU
-# torch + transformers into a git-ignored venv (benchmark only, never a graft dependency), picks
-# the OpenBLAS core by measuring sgemm, then times both steps, each in its own process.
+# run.sh: graft's training step against PyTorch's, side by side in one run (issues 4 and 15):
+# graft fp32 and PyTorch fp32 everywhere, and on CPUs with bf16 units also graft bf16 (oneDNN)
+# and PyTorch bf16 autocast. Installs pinned CPU torch + transformers into a git-ignored venv
+# (benchmark only, never a graft dependency), picks the OpenBLAS core by measuring sgemm, then
+# times each step in its own process.
 # Usage: Benchmarks/vs-pytorch/run.sh [--tiny] [--steps N] [--threads N] [--nice]
 set -euo pipefail
 
@@ -58,7 +59,7 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)"
 echo "graft $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- Sources Benchmarks || echo ' + local changes'), torch $TORCH_VERSION, transformers $TRANSFORMERS_VERSION"
 if [ -n "$tiny" ]; then shape="TINY smoke shape (2 layers, d 64, vocab 1000), 2×40 task + 2×70 text"
 else shape="SmolLM2-135M (30 layers, d 576, vocab 49152, random init), 12×40 task + 12×70 text"; fi
-echo "shape: $shape; fp32; threads $threads; $steps timed steps after 1 warm-up, each side"
+echo "shape: $shape; threads $threads; $steps timed steps after 1 warm-up, each leg"
 
 result() { sed -n "s/^RESULT $1=//p" "$2" | tail -1; }
 
@@ -81,44 +82,60 @@ echo "chosen: $([ "$best_core" = default ] && echo "OPENBLAS_CORETYPE unset (def
 graft_env=()
 [ "$best_core" = default ] || graft_env=(OPENBLAS_CORETYPE="$best_core")
 
-# MARK: - the two steps, each in its own process, peak RSS from /usr/bin/time -v
-echo "== graft (bench-engine $threads $steps $tiny)"
-"${nice_cmd[@]}" /usr/bin/time -v -o "$work/graft.time" env "${graft_env[@]}" "$engine" "$threads" "$steps" $tiny \
-    | tee "$work/graft.txt" | grep -v '^RESULT'
-echo "== PyTorch (step.py $threads $steps $tiny)"
-"${nice_cmd[@]}" /usr/bin/time -v -o "$work/torch.time" "$venv/bin/python" "$root/Benchmarks/vs-pytorch/step.py" "$threads" "$steps" $tiny \
-    | tee "$work/torch.txt" | grep -v '^RESULT'
+# MARK: - the four steps, each in its own process, peak RSS from /usr/bin/time -v
+# graft fp32 (OpenBLAS sgemm), graft bf16 (oneDNN, where the CPU has bf16 units), PyTorch fp32,
+# PyTorch bf16 autocast: the same work per step.
+has_bf16=0
+grep -qwE 'avx512_bf16|amx_bf16' /proc/cpuinfo && has_bf16=1
+legs=(graft-fp32 torch-fp32)
+[ "$has_bf16" = 1 ] && legs=(graft-fp32 graft-bf16 torch-fp32 torch-bf16)
+for leg in "${legs[@]}"; do
+    echo "== $leg"
+    case "$leg" in
+        graft-*) "${nice_cmd[@]}" /usr/bin/time -v -o "$work/$leg.time" env "${graft_env[@]}" "$engine" "$threads" "$steps" $tiny \
+                     --precision="${leg#graft-}" | tee "$work/$leg.txt" | grep -v '^RESULT' ;;
+        torch-*) flag=""; [ "$leg" = torch-bf16 ] && flag="--bf16"
+                 "${nice_cmd[@]}" /usr/bin/time -v -o "$work/$leg.time" "$venv/bin/python" "$root/Benchmarks/vs-pytorch/step.py" \
+                     "$threads" "$steps" $tiny $flag | tee "$work/$leg.txt" | grep -v '^RESULT' ;;
+    esac
+done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)"
 
 # MARK: - side-by-side table and verdict
 rss() { sed -n 's/^\tMaximum resident set size (kbytes): //p' "$1"; }
-g_mean="$(result step_seconds_mean "$work/graft.txt")"; t_mean="$(result step_seconds_mean "$work/torch.txt")"
-g_best="$(result step_seconds_best "$work/graft.txt")"; t_best="$(result step_seconds_best "$work/torch.txt")"
-g_each="$(result step_seconds_each "$work/graft.txt")"; t_each="$(result step_seconds_each "$work/torch.txt")"
-g_params="$(result parameters "$work/graft.txt")"; t_params="$(result parameters "$work/torch.txt")"
-tflop="$(result step_tflop "$work/graft.txt")"; peak="$(result sgemm_peak_gflops "$work/graft.txt")"
-inside="$(result inside_sgemm_gflops "$work/graft.txt")"
-g_rss="$(rss "$work/graft.time")"; t_rss="$(rss "$work/torch.time")"
-for x in g_mean t_mean g_best t_best tflop peak inside g_rss t_rss; do
-    [ -n "${!x}" ] || { echo "run.sh: no figure for $x (see the output above)" >&2; exit 1; }
+tflop="$(result step_tflop "$work/graft-fp32.txt")"; peak="$(result sgemm_peak_gflops "$work/graft-fp32.txt")"
+bf_peak="$(result bf16_peak_gflops "$work/graft-fp32.txt")"
+[ -n "$tflop" ] && [ -n "$peak" ] || { echo "run.sh: no figures from graft (see the output above)" >&2; exit 1; }
+table="$work/table.txt"; : > "$table"
+for leg in "${legs[@]}"; do
+    mean="$(result step_seconds_mean "$work/$leg.txt")"; best="$(result step_seconds_best "$work/$leg.txt")"
+    r="$(rss "$work/$leg.time")"; ins="$(result inside_sgemm_gflops "$work/$leg.txt")"
+    [ -n "$mean" ] && [ -n "$best" ] && [ -n "$r" ] || { echo "run.sh: no figures for $leg (see the output above)" >&2; exit 1; }
+    echo "$leg $mean $best $r ${ins:--}" >> "$table"
 done
+g_params="$(result parameters "$work/graft-fp32.txt")"; t_params="$(result parameters "$work/torch-fp32.txt")"
 [ "$g_params" = "$t_params" ] || echo "WARNING: parameter counts differ: graft $g_params, PyTorch $t_params"
 
 echo "== side by side (same shape, $steps timed steps each; FLOPs = bench-engine's count, $tflop TFLOP/step)"
-awk -v gm="$g_mean" -v tm="$t_mean" -v gb="$g_best" -v tb="$t_best" -v f="$tflop" -v p="$peak" \
-    -v gr="$g_rss" -v tr="$t_rss" -v ge="$g_each" -v te="$t_each" -v params="$g_params" -v ins="$inside" 'BEGIN {
-    printf "  %-34s %16s %16s %12s\n", "", "graft", "PyTorch", "PyTorch/graft"
-    printf "  %-34s %16.2f %16.2f %11.2fx\n", "step seconds, mean", gm, tm, tm / gm
-    printf "  %-34s %16.2f %16.2f %11.2fx\n", "step seconds, best", gb, tb, tb / gb
-    printf "  %-34s %16s %16s\n", "each timed step, s", ge, te
-    printf "  %-34s %16.1f %16.1f\n", "GFLOP/s at the mean", f * 1000 / gm, f * 1000 / tm
-    printf "  %-34s %15.0f%% %15.0f%%\n", "share of graft'"'"'s sgemm peak", 100 * f * 1000 / gm / p, 100 * f * 1000 / tm / p
-    printf "  %-34s %16.2f %16.2f %11.2fx\n", "peak RSS, GB (/usr/bin/time -v)", gr * 1024 / 1e9, tr * 1024 / 1e9, tr / gr
-    printf "  %-34s %16d %16d\n", "parameters", params, params
-    printf "  sgemm peak measured by graft'"'"'s process: %.1f GFLOP/s\n", p
-    print "== verdict against issue 4'"'"'s targets"
-    printf "  speed   PyTorch/graft = %.3fx on the mean step (target >= 1.5x): %s\n", tm / gm, (tm / gm >= 1.5 ? "MET" : "MISSED")
-    printf "  sgemm   inside graft'"'"'s sgemm calls %.1f GFLOP/s = %.0f%% of the sgemm peak (target >= 60%%): %s (whole step: %.0f%%)\n",
-        ins, 100 * ins / p, (ins / p >= 0.6 ? "MET" : "MISSED"), 100 * f * 1000 / gm / p
-    printf "  memory  graft %.2f GB vs PyTorch %.2f GB peak RSS (target <=): %s\n", gr * 1024 / 1e9, tr * 1024 / 1e9, (gr <= tr ? "MET" : "MISSED")
-}'
+echo "   matmul peaks measured by graft's process on the training shapes: sgemm $peak GFLOP/s, bf16 ${bf_peak:-n/a} GFLOP/s"
+awk -v f="$tflop" -v p="$peak" -v bp="${bf_peak:-0}" '
+{ leg[NR] = $1; mean[$1] = $2; best[$1] = $3; rss[$1] = $4; ins[$1] = $5; n = NR }
+END {
+    printf "  %-12s %10s %10s %12s %10s %16s\n", "", "mean s", "best s", "GFLOP/s", "RSS GB", "inside matmuls"
+    for (i = 1; i <= n; i++) {
+        l = leg[i]
+        printf "  %-12s %10.2f %10.2f %12.1f %10.2f %16s\n", l, mean[l], best[l], f * 1000 / mean[l], rss[l] * 1024 / 1e9, ins[l] == "-" ? "-" : ins[l] " GFLOP/s"
+    }
+    print "== verdict against issue 15'"'"'s targets"
+    r = mean["torch-fp32"] / mean["graft-fp32"]
+    printf "  graft fp32 vs PyTorch fp32: %.2fx on the mean step (target >= 1.5x without bf16 units): %s\n", r, (r >= 1.5 ? "MET" : "MISSED")
+    printf "  inside graft fp32'"'"'s sgemm calls: %.0f%% of the sgemm peak (target >= 80%%); whole step %.0f%% (target >= 60%%)\n", 100 * ins["graft-fp32"] / p, 100 * f * 1000 / mean["graft-fp32"] / p
+    if ("graft-bf16" in mean) {
+        a = mean["torch-fp32"] / mean["graft-bf16"]; b = mean["torch-bf16"] / mean["graft-bf16"]
+        printf "  graft bf16 vs PyTorch fp32: %.2fx (target >= 3x with AMX-BF16)\n", a
+        printf "  graft bf16 vs PyTorch bf16 autocast: %.2fx (target >= 1.2x with AMX-BF16)\n", b
+        printf "  graft bf16 vs graft fp32: %.2fx\n", mean["graft-fp32"] / mean["graft-bf16"]
+        printf "  inside graft bf16'"'"'s matmuls: %.0f%% of the bf16 peak (target >= 80%%); whole step %.0f%% (target >= 60%%)\n", 100 * ins["graft-bf16"] / bp, 100 * f * 1000 / mean["graft-bf16"] / bp
+    }
+    printf "  memory: graft fp32 %.2f GB vs PyTorch fp32 %.2f GB peak RSS\n", rss["graft-fp32"] * 1024 / 1e9, rss["torch-fp32"] * 1024 / 1e9
+}' "$table"

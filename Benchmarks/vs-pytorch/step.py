@@ -2,6 +2,7 @@
 # step as graft's bench-engine (METHOD §3.2) with Hugging Face LlamaForCausalLM on SmolLM2-135M's
 # shape, fp32, random init (timing only), and prints `RESULT key=value` lines for run.sh.
 # Benchmark-only: graft never imports torch. Usage: python step.py THREADS STEPS [--tiny]
+import contextlib
 import copy
 import resource
 import sys
@@ -20,6 +21,7 @@ def result(key, value):
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     tiny = "--tiny" in sys.argv
+    bf16 = "--bf16" in sys.argv   # torch.autocast("cpu", dtype=torch.bfloat16) around the forwards
     threads = int(args[0]) if args else 2
     steps = int(args[1]) if len(args) > 1 else 3
     torch.set_num_threads(threads)
@@ -42,7 +44,7 @@ def main():
     n_params = sum(p.numel() for p in student.parameters())
     print(f"torch {torch.__version__}, transformers {transformers.__version__}, threads {torch.get_num_threads()}, "
           f"CPU capability {torch.backends.cpu.get_cpu_capability()}, MKL {torch.backends.mkl.is_available()}, "
-          f"attention {student.config._attn_implementation}", flush=True)
+          f"attention {student.config._attn_implementation}, {'bf16 autocast' if bf16 else 'fp32'}", flush=True)
     print(f"model: {'TINY smoke shape' if tiny else 'SmolLM2-135M shape'} LlamaForCausalLM, random init, "
           f"{n_params} parameters (tied embeddings)", flush=True)
     result("parameters", n_params)
@@ -76,20 +78,25 @@ def main():
     student.model.layers[hook_after].register_forward_hook(detach_and_roll)
     optimizer = torch.optim.AdamW(student.parameters(), lr=1e-6, weight_decay=0.01)
 
+    def forwards():   # the forwards under autocast when --bf16 (losses computed in fp32 either way)
+        return torch.autocast("cpu", dtype=torch.bfloat16) if bf16 else contextlib.nullcontext()
+
     def training_step():
         optimizer.zero_grad(set_to_none=True)
         hook_on[0] = True
-        out = student(task, output_hidden_states=True)
+        with forwards():
+            out = student(task, output_hidden_states=True)
         hook_on[0] = False
-        loss = F.cross_entropy(out.logits.view(-1, v), targets.view(-1), ignore_index=-100)
+        loss = F.cross_entropy(out.logits.float().view(-1, v), targets.view(-1), ignore_index=-100)
         for i, g in enumerate(cosine_grads):   # injects g as the gradient of residual i
-            loss = loss + (out.hidden_states[i] * g).sum()
+            loss = loss + (out.hidden_states[i].float() * g).sum()
         loss.backward()
         del out, loss
-        with torch.no_grad():
+        with torch.no_grad(), forwards():
             t_logits = teacher(text).logits
-        s_logits = student(text).logits
-        kl = F.kl_div(F.log_softmax(s_logits.view(-1, v), dim=-1), F.log_softmax(t_logits.view(-1, v), dim=-1),
+        with forwards():
+            s_logits = student(text).logits
+        kl = F.kl_div(F.log_softmax(s_logits.float().view(-1, v), dim=-1), F.log_softmax(t_logits.float().view(-1, v), dim=-1),
                       log_target=True, reduction="sum") / rows   # KL(teacher ‖ student), sum / batch
         kl.backward()
         del s_logits, t_logits, kl

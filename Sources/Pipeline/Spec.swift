@@ -12,6 +12,14 @@ public struct ToolSpec: Sendable, Equatable {
     public let exec: String
     /// Files and directories (relative to the root) whose contents define the tool's behaviour.
     public let code: [String]
+    /// The tool's results depend on the matrix-product precision its `--precision` flag (default
+    /// auto) resolves to on this CPU (`"precision_in_key": true`): stage keys include it, so a
+    /// store filled on a CPU with bf16 units is not taken for fp32 results elsewhere.
+    public let precisionInKey: Bool
+
+    public init(name: String, exec: String, code: [String], precisionInKey: Bool = false) {
+        self.name = name; self.exec = exec; self.code = code; self.precisionInKey = precisionInKey
+    }
 }
 
 public enum InputSource: Sendable, Equatable, CustomStringConvertible {

@@ -47,8 +47,12 @@ struct SpecValidator {
                     }
                 } else { problem(p + ["code"], "must be an array of paths") }
             }
-            for k in t.objectValue?.keys ?? [:].keys where !["exec", "code"].contains(k) { problem(p + [k], "unknown field") }
-            tools[name] = ToolSpec(name: name, exec: exec, code: code)
+            var precisionInKey = false
+            if let v = t["precision_in_key"] {
+                if case .bool(let b) = v { precisionInKey = b } else { problem(p + ["precision_in_key"], "must be true or false") }
+            }
+            for k in t.objectValue?.keys ?? [:].keys where !["exec", "code", "precision_in_key"].contains(k) { problem(p + [k], "unknown field") }
+            tools[name] = ToolSpec(name: name, exec: exec, code: code, precisionInKey: precisionInKey)
         }
         if o["tools"] != nil && o["tools"]?.objectValue == nil { problem(["tools"], "must be an object") }
 

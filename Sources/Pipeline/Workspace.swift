@@ -4,20 +4,25 @@
 @_exported import Artifacts   // callers of the runner also use the store's types
 import Foundation
 import JSONText
+import Support
 
 public struct Workspace: Sendable {
     public let root: String
     public let store: Store
     public let spec: PipelineSpec
     public let hashes: FileHashCache
+    /// This machine's /proc/cpuinfo (or GRAFT_CPUINFO's file): what `precision_in_key` tools resolve against.
+    public let cpuInfo: String
 
-    /// Opens the checkout at `root` (pipeline.json must validate) and its store.
-    public init(root: String) throws {
+    /// Opens the checkout at `root` (pipeline.json must validate) and its store; `cpuInfo` is the
+    /// CPU the keys of `precision_in_key` tools resolve against (tests hand in other CPUs).
+    public init(root: String, cpuInfo: String = machineCPUInfo()) throws {
         let absolute = URL(fileURLWithPath: root).standardizedFileURL.path
         self.root = absolute
         self.spec = try loadSpec(root: absolute)
         self.store = try Store(root: absolute + "/artifacts")
         self.hashes = FileHashCache(path: absolute + "/artifacts/cache/file-hashes.tsv")
+        self.cpuInfo = cpuInfo
     }
 
     /// The repository root: `start` or the nearest parent holding pipeline.json.
@@ -78,12 +83,28 @@ extension Workspace {
         let paramsDigest = try Digest.of(canonical: params)
         let toolCode = toolCodes[s.tool]!
         let command = try commandDigest(s)
-        let key = try Digest.of(canonical: .object([
+        var material: [String: JSONValue] = [
             "format": "graft-stage-key", "version": 1,
             "tool_code": .string(toolCode.hex), "command": .string(command.hex), "params": params,
             "inputs": .object(inputs.mapValues { .string($0.hex) }),
-        ]))
+        ]
+        if spec.tools[s.tool]!.precisionInKey { material["precision"] = .string(try stagePrecision(s)) }
+        let key = try Digest.of(canonical: .object(material))
         return (KeyParts(toolCode: toolCode, command: command, params: params, paramsDigest: paramsDigest, inputs: inputs, key: key), nil)
+    }
+
+    /// The matrix-product precision a stage of a `precision_in_key` tool runs with on this CPU: its
+    /// `--precision` argument (default auto) resolved by the rule the stages apply.
+    func stagePrecision(_ s: StageSpec) throws -> String {
+        var request = "auto"
+        for (i, a) in s.args.enumerated() {
+            if a == "--precision", i + 1 < s.args.count { request = s.args[i + 1] }
+            else if a.hasPrefix("--precision=") { request = String(a.dropFirst("--precision=".count)) }
+        }
+        guard let p = resolvedMatmulPrecision(request: request, cpuinfo: cpuInfo) else {
+            throw SpecError(problems: ["pipeline.json: stages.\(s.name).args: --precision must be auto, fp32 or bf16, not '\(request)'"])
+        }
+        return p
     }
 
     /// Why a stage whose key is `parts.key` differs from its lock entry, in words.
@@ -107,7 +128,11 @@ extension Workspace {
             else if parts.inputs[n] == nil { r.append("input \(n) removed") }
             else { r.append("input \(n) changed\(src)") }
         }
-        if r.isEmpty { r.append("key changed") }
+        if r.isEmpty {
+            r.append(spec.tools[s.tool]?.precisionInKey == true
+                     ? "key changed (the matrix-product precision on this CPU, \((try? stagePrecision(s)) ?? "?"), differs from the last run's)"
+                     : "key changed")
+        }
         return r
     }
 }

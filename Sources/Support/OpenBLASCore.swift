@@ -96,7 +96,7 @@ public func decideOpenBLASCore(environment env: [String: String], cpuinfo: Strin
 public func chooseOpenBLASCore(program: String, current: String) {
     let env = ProcessInfo.processInfo.environment
     // GRAFT_CPUINFO: another CPU's /proc/cpuinfo text, for the test of the re-execution path.
-    let cpuinfo = (try? String(contentsOfFile: env["GRAFT_CPUINFO"] ?? "/proc/cpuinfo", encoding: .utf8)) ?? ""
+    let cpuinfo = machineCPUInfo(environment: env)
     let decision = decideOpenBLASCore(environment: env, cpuinfo: cpuinfo, current: current)
     setenv("GRAFT_BLAS_CHOICE", decision.reason, 1)
     guard case .reexecute(let core) = decision.action else { return }

@@ -10,6 +10,7 @@
 // (docs/engine.md). Results are deterministic for a fixed thread count, like the fp32 path.
 import CDNNL
 import Foundation
+import Support
 
 /// The precision of the model's matrix products.
 public enum MatmulPrecision: String, Sendable, CaseIterable, Codable {
@@ -49,16 +50,10 @@ public enum Precision {
     /// One line on what was chosen and why, for summaries and logs.
     public static var reason: String { why }
 
-    /// Whether a /proc/cpuinfo text lists bf16 dot-product units (AVX512_BF16 or AMX-BF16).
-    public static func cpuHasBF16(cpuinfo: String) -> Bool {
-        guard let line = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return false }
-        let flags = Set(line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ":" }).map(String.init))
-        return flags.contains("avx512_bf16") || flags.contains("amx_bf16")
-    }
-
-    /// The precision a request resolves to on a CPU described by `cpuinfo`, and why.
+    /// The precision a request resolves to on a CPU described by `cpuinfo` (Support's rule, which
+    /// the pipeline runner also applies to stage keys), and why.
     public static func resolve(_ request: PrecisionRequest, cpuinfo: String) -> (MatmulPrecision, String) {
-        let has = cpuHasBF16(cpuinfo: cpuinfo)
+        let has = cpuHasBF16Units(cpuinfo: cpuinfo)
         switch request {
         case .fp32: return (.fp32, "fp32 (asked for)")
         case .bf16: return (.bf16, has ? "bf16 (asked for; the CPU has bf16 units)" : "bf16 (asked for; the CPU lists no bf16 units, so oneDNN emulates them, slowly)")
@@ -68,8 +63,7 @@ public enum Precision {
 
     /// Chooses the precision for this process. bf16 is checked by building one oneDNN matmul
     /// primitive, so a CPU oneDNN cannot serve fails here with a clear error rather than mid-run.
-    public static func set(_ request: PrecisionRequest,
-                           cpuinfo: String = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? "") throws {
+    public static func set(_ request: PrecisionRequest, cpuinfo: String = machineCPUInfo()) throws {
         let (p, r) = resolve(request, cpuinfo: cpuinfo)
         if p == .bf16 {
             try blasLock.withLock { _ in

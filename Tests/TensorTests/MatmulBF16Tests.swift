@@ -4,6 +4,7 @@
 // and oneDNN refuses bf16, the refusal must be the clear PrecisionError instead.
 import Foundation
 import Testing
+import Support
 import Tensor
 
 @Suite struct MatmulBF16Tests {
@@ -49,7 +50,7 @@ import Tensor
         let available = (try? Precision.scoped(.bf16) { true }) ?? false
         guard available else {
             // Only a CPU without bf16 units may refuse, and then with the clear error.
-            #expect(!Precision.cpuHasBF16(cpuinfo: cpuinfo), "this CPU lists bf16 units but oneDNN refused a bf16 matmul")
+            #expect(!cpuHasBF16Units(cpuinfo: cpuinfo), "this CPU lists bf16 units but oneDNN refused a bf16 matmul")
             #expect(throws: PrecisionError.self) { try Precision.scoped(.bf16) { () } }
             return
         }
