@@ -50,40 +50,35 @@ let shapes: [(String, Bool, Bool, Int, Int, Int)] = [
     ("dy·W (dx)   [\(n),\(f)]·[\(f),\(d)]", false, false, n, d, f),
     ("LM head     [\(n),\(d)]·[\(v),\(d)]ᵀ", false, true, n, v, d),
 ]
-var peak = 0.0
-for (name, ta, tb, m, nn, k) in shapes {
+typealias Product = (Bool, Bool, Int, Int, Int, UnsafePointer<Float>, Int, UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Int) -> Void
+/// GFLOP/s of `product` on one training shape, best of 5 after a warm-up call.
+func rate(_ shape: (String, Bool, Bool, Int, Int, Int), _ product: Product) -> Double {
+    let (_, ta, tb, m, nn, k) = shape
     let a = FloatBuffer(count: m * k), b = FloatBuffer(count: k * nn), c = FloatBuffer(count: m * nn)
     for i in 0..<a.count { a[i] = Float(i % 7) * 0.01 }
     for i in 0..<b.count { b[i] = Float(i % 5) * 0.01 }
     let lda = ta ? m : k, ldb = tb ? k : nn
-    gemm(transA: ta, transB: tb, m: m, n: nn, k: k, a: a.pointer, lda: lda, b: b.pointer, ldb: ldb, c: c.pointer, ldc: nn)
+    product(ta, tb, m, nn, k, a.pointer, lda, b.pointer, ldb, c.pointer, nn)
     var best = Double.infinity
-    for _ in 0..<5 {
-        best = min(best, time { gemm(transA: ta, transB: tb, m: m, n: nn, k: k, a: a.pointer, lda: lda, b: b.pointer, ldb: ldb, c: c.pointer, ldc: nn) })
-    }
-    let gf = 2 * Double(m * nn * k) / best / 1e9
+    for _ in 0..<5 { best = min(best, time { product(ta, tb, m, nn, k, a.pointer, lda, b.pointer, ldb, c.pointer, nn) }) }
+    return 2 * Double(m * nn * k) / best / 1e9
+}
+var peak = 0.0
+for shape in shapes {
+    let gf = rate(shape) { gemm(transA: $0, transB: $1, m: $2, n: $3, k: $4, a: $5, lda: $6, b: $7, ldb: $8, c: $9, ldc: $10) }
     peak = max(peak, gf)
-    say(String(format: "sgemm %@  %7.1f GFLOP/s", name, gf))
+    say(String(format: "sgemm %@  %7.1f GFLOP/s", shape.0, gf))
 }
 say(String(format: "sgemm peak (best of the training shapes): %.1f GFLOP/s", peak))
 result("sgemm_peak_gflops", String(format: "%.1f", peak))
 // The same shapes as bf16 products (oneDNN, fp32 sums, the conversion of both inputs included).
 var bfPeak = 0.0
 if (try? Precision.scoped(.bf16) { true }) ?? false {
-    for (name, ta, tb, m, nn, k) in shapes {
-        let a = FloatBuffer(count: m * k), b = FloatBuffer(count: k * nn), c = FloatBuffer(count: m * nn)
-        for i in 0..<a.count { a[i] = Float(i % 7) * 0.01 }
-        for i in 0..<b.count { b[i] = Float(i % 5) * 0.01 }
-        let lda = ta ? m : k, ldb = tb ? k : nn
-        gemmBF16(transA: ta, transB: tb, m: m, n: nn, k: k, a: a.pointer, lda: lda, b: b.pointer, ldb: ldb, c: c.pointer, ldc: nn)
-        var best = Double.infinity
-        for _ in 0..<5 {
-            best = min(best, time { gemmBF16(transA: ta, transB: tb, m: m, n: nn, k: k, a: a.pointer, lda: lda, b: b.pointer, ldb: ldb, c: c.pointer, ldc: nn) })
-        }
-        let gf = 2 * Double(m * nn * k) / best / 1e9
+    for shape in shapes {
+        let gf = rate(shape) { gemmBF16(transA: $0, transB: $1, m: $2, n: $3, k: $4, a: $5, lda: $6, b: $7, ldb: $8, c: $9, ldc: $10) }
         bfPeak = max(bfPeak, gf)
-        let impl = (try? bf16MatmulImplementation(m: m, n: nn, k: k, transA: ta, transB: tb)) ?? "?"
-        say(String(format: "bf16  %@  %7.1f GFLOP/s  (%@)", name, gf, impl))
+        let impl = (try? bf16MatmulImplementation(m: shape.3, n: shape.4, k: shape.5, transA: shape.1, transB: shape.2)) ?? "?"
+        say(String(format: "bf16  %@  %7.1f GFLOP/s  (%@)", shape.0, gf, impl))
     }
     say(String(format: "bf16 peak (best of the training shapes, conversions included): %.1f GFLOP/s", bfPeak))
     result("bf16_peak_gflops", String(format: "%.1f", bfPeak))

@@ -40,11 +40,7 @@ public enum Precision {
 
     /// Runs `body` with `modelGemm` in precision `p` for the current task (bf16 checked as `set` does).
     public static func scoped<T>(_ p: MatmulPrecision, _ body: () throws -> T) throws -> T {
-        if p == .bf16 {
-            try blasLock.withLock { _ in
-                _ = try OneDNN.shared().matmul(MatmulKey(m: 16, n: 16, k: 16, transA: false, transB: false, ldc: 16, alpha: 1, beta: 0))
-            }
-        }
+        if p == .bf16 { try checkBF16() }
         return try $override.withValue(p, operation: body)
     }
     /// One line on what was chosen and why, for summaries and logs.
@@ -61,15 +57,18 @@ public enum Precision {
         }
     }
 
+    /// Builds one bf16 matmul primitive: oneDNN serves bf16 here, or the clear error.
+    private static func checkBF16() throws {
+        try blasLock.withLock { _ in
+            _ = try OneDNN.shared().matmul(MatmulKey(m: 16, n: 16, k: 16, transA: false, transB: false, ldc: 16, alpha: 1, beta: 0))
+        }
+    }
+
     /// Chooses the precision for this process. bf16 is checked by building one oneDNN matmul
     /// primitive, so a CPU oneDNN cannot serve fails here with a clear error rather than mid-run.
     public static func set(_ request: PrecisionRequest, cpuinfo: String = machineCPUInfo()) throws {
         let (p, r) = resolve(request, cpuinfo: cpuinfo)
-        if p == .bf16 {
-            try blasLock.withLock { _ in
-                _ = try OneDNN.shared().matmul(MatmulKey(m: 16, n: 16, k: 16, transA: false, transB: false, ldc: 16, alpha: 1, beta: 0))
-            }
-        }
+        if p == .bf16 { try checkBF16() }
         chosen = p; why = r
     }
 }

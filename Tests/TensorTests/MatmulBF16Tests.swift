@@ -8,13 +8,7 @@ import Support
 import Tensor
 
 @Suite struct MatmulBF16Tests {
-    func random(_ n: Int, seed: Int) -> [Float] {
-        var x = UInt64(seed) &* 0x9E3779B97F4A7C15
-        return (0..<n).map { _ in
-            x = x &* 6364136223846793005 &+ 1442695040888963407
-            return Float(Int(x >> 40) % 2001 - 1000) / 997
-        }
-    }
+    func random(_ n: Int, seed: Int) -> [Float] { TestValues.random(n, seed: seed, divisor: 997) }
 
     var cpuinfo: String { (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? "" }
 

@@ -4,13 +4,7 @@ import Testing
 import Tensor
 
 @Suite struct MatmulTests {
-    func random(_ n: Int, seed: Int) -> [Float] {
-        var x = UInt64(seed) &* 0x9E3779B97F4A7C15
-        return (0..<n).map { _ in
-            x = x &* 6364136223846793005 &+ 1442695040888963407
-            return Float(Int(x >> 40) % 2001 - 1000) / 1000
-        }
-    }
+    func random(_ n: Int, seed: Int) -> [Float] { TestValues.random(n, seed: seed) }
 
     @Test(arguments: [(false, false), (false, true), (true, false), (true, true)])
     func gemmMatchesReference(_ flags: (Bool, Bool)) {
