@@ -83,26 +83,30 @@ func decodeJSON<T: Decodable>(_ type: T.Type, _ data: Data, path: String, what: 
     do { return try readStageFile(T.self, from: data, path: path, what: what) } catch { throw ReportError("\(error)") }
 }
 
+/// A stage file's (format, version) must be the one this report reads.
+func requireFormat(_ path: String, _ got: (String, Int), _ want: (String, Int)) throws {
+    guard got == want else { throw ReportError("\(path): format \(got.0) version \(got.1), expected \(want.0) version \(want.1)") }
+}
+
+/// A stage file's (task, method) must be the run it was given as.
+func requireRun(_ path: String, _ holds: (task: String, method: String), _ key: RunKey) throws {
+    guard holds.task == key.task.rawValue, holds.method == key.method.rawValue else {
+        throw ReportError("\(path): holds \(holds.task)/\(holds.method) but was given as \(key)")
+    }
+}
+
 extension ReportInputs {
     public mutating func addEvaluation(_ key: RunKey, path: String) throws {
         let e = try decodeJSON(EvaluationFile.self, try readBytes(path, role: "evaluation \(key)", files: &files), path: path, what: "evaluate metrics.json")
-        guard e.format == EvaluationFile.format, e.version == EvaluationFile.version else {
-            throw ReportError("\(path): format \(e.format) version \(e.version), expected \(EvaluationFile.format) version \(EvaluationFile.version)")
-        }
-        guard e.task == key.task.rawValue, e.method == key.method.rawValue else {
-            throw ReportError("\(path): holds \(e.task)/\(e.method) but was given as \(key)")
-        }
+        try requireFormat(path, (e.format, e.version), (EvaluationFile.format, EvaluationFile.version))
+        try requireRun(path, (e.task, e.method), key)
         evaluations[key] = e
     }
 
     public mutating func addDistill(_ key: RunKey, path: String) throws {
         let s = try decodeJSON(DistillSummary.self, try readBytes(path, role: "distill summary \(key)", files: &files), path: path, what: "distill summary.json")
-        guard s.format == DistillSummary.format, s.version == DistillSummary.version else {
-            throw ReportError("\(path): format \(s.format) version \(s.version), expected \(DistillSummary.format) version \(DistillSummary.version)")
-        }
-        guard s.task == key.task.rawValue, s.method == key.method.rawValue else {
-            throw ReportError("\(path): holds \(s.task)/\(s.method) but was given as \(key)")
-        }
+        try requireFormat(path, (s.format, s.version), (DistillSummary.format, DistillSummary.version))
+        try requireRun(path, (s.task, s.method), key)
         distill[key] = s
     }
 
@@ -116,9 +120,7 @@ extension ReportInputs {
     /// evaluate's timing.json (wall seconds per part) of one run.
     public mutating func addEvaluationTiming(_ key: RunKey, path: String) throws {
         let t = try decodeJSON(EvaluationTimingFile.self, try readBytes(path, role: "evaluation timing \(key)", files: &files), path: path, what: "evaluate timing.json")
-        guard t.format == EvaluationTimingFile.format, t.version == EvaluationTimingFile.version else {
-            throw ReportError("\(path): format \(t.format) version \(t.version), expected \(EvaluationTimingFile.format) version \(EvaluationTimingFile.version)")
-        }
+        try requireFormat(path, (t.format, t.version), (EvaluationTimingFile.format, EvaluationTimingFile.version))
         evaluationTimings[key] = t
     }
 
@@ -126,9 +128,7 @@ extension ReportInputs {
         _ = try readBytes(path, role: "decode \(key)", files: &files)
         let d: DecodeSummary
         do { d = try DecodeSummary.read(path) } catch { throw ReportError("\(error)") }
-        guard d.task == key.task.rawValue, d.method == key.method.rawValue else {
-            throw ReportError("\(path): holds \(d.task)/\(d.method) but was given as \(key)")
-        }
+        try requireRun(path, (d.task, d.method), key)
         decodes[key] = d
     }
 

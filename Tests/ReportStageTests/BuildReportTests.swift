@@ -147,6 +147,18 @@ func options(_ files: [String: [String]], outDir: String? = nil) -> ReportOption
         #expect(!FileManager.default.fileExists(atPath: dir + "/report.json"))
         #expect(throws: ReportError.self) { try runReportBuild(options([:])) }       // no output named
     }
+
+    @Test func aFileOfAnotherVersionIsNamed() throws {
+        let dir = temporaryDirectory("version")
+        let text = try evaluationJSON(task: "dyck", method: "none", accuracy: 0.5)
+            .replacingOccurrences(of: "\"version\":\(EvaluationFile.version)", with: "\"version\":99")
+        #expect(text.contains("\"version\":99"))
+        let path = try write(text, dir + "/v99.json")
+        var inputs = ReportInputs()
+        #expect { try inputs.addEvaluation(RunKey(.dyck, .none), path: path) } throws: {
+            "\($0)".contains("v99.json: format \(EvaluationFile.format) version 99, expected \(EvaluationFile.format) version \(EvaluationFile.version)")
+        }
+    }
 }
 
 /// Debian's chromium, when installed (`apt-get install --no-install-recommends chromium`).
