@@ -97,7 +97,8 @@ func checkBinary(_ label: Int?, _ problem: (String) -> Void) -> Int? {
 
 public func readSST2(_ path: String) throws -> [SentimentRow] {
     try parseJSONLines(try readInput(path, madeBy: corporaMadeBy), file: path, madeBy: corporaMadeBy) { o, problem in
-        let s = stringField(o, "sentence", problem), l = checkBinary(intField(o, "label", problem), problem)
+        let s = stringField(o, SST2Row.Field.sentence.rawValue, problem)
+        let l = checkBinary(intField(o, SST2Row.Field.label.rawValue, problem), problem)
         guard let s, let l else { return nil }
         return SentimentRow(sentence: s, label: l)
     }
@@ -105,8 +106,8 @@ public func readSST2(_ path: String) throws -> [SentimentRow] {
 
 public func readMRPC(_ path: String) throws -> [ParaphraseRow] {
     try parseJSONLines(try readInput(path, madeBy: corporaMadeBy), file: path, madeBy: corporaMadeBy) { o, problem in
-        let a = stringField(o, "sentence1", problem), b = stringField(o, "sentence2", problem)
-        let l = checkBinary(intField(o, "label", problem), problem)
+        let a = stringField(o, MRPCRow.Field.sentence1.rawValue, problem), b = stringField(o, MRPCRow.Field.sentence2.rawValue, problem)
+        let l = checkBinary(intField(o, MRPCRow.Field.label.rawValue, problem), problem)
         guard let a, let b, let l else { return nil }
         return ParaphraseRow(sentence1: a, sentence2: b, label: l)
     }
@@ -114,7 +115,7 @@ public func readMRPC(_ path: String) throws -> [ParaphraseRow] {
 
 public func readLAMBADA(_ path: String) throws -> [String] {
     try parseJSONLines(try readInput(path, madeBy: corporaMadeBy), file: path, madeBy: corporaMadeBy) { o, problem in
-        stringField(o, "text", problem)
+        stringField(o, LambadaRow.Field.text.rawValue, problem)
     }
 }
 

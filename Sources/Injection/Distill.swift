@@ -49,10 +49,11 @@ public func readTextRows(_ path: String, tokenizer: some TextTokenizer, tokensPe
     var lineNumber = 0
     for line in data.split(separator: UInt8(ascii: "\n")) {
         lineNumber += 1
-        guard case .object(let o)? = try? parseJSON(bytes: [UInt8](line)), let text = o["text"]?.stringValue else {
-            throw InjectionError("\(path):\(lineNumber): expected a JSON object with a \"text\" string; regenerate it with generate-data corpora")
+        typealias F = Document.Field
+        guard case .object(let o)? = try? parseJSON(bytes: [UInt8](line)), let text = o[F.text.rawValue]?.stringValue else {
+            throw InjectionError("\(path):\(lineNumber): expected a JSON object with a \"\(F.text.rawValue)\" string; regenerate it with generate-data corpora")
         }
-        let doc = Document(source: o["source"]?.stringValue ?? "", title: o["title"]?.stringValue ?? "", text: text)
+        let doc = Document(source: o[F.source.rawValue]?.stringValue ?? "", title: o[F.title.rawValue]?.stringValue ?? "", text: text)
         rows += textRows([doc], tokenizer: tokenizer, tokensPerRow: n, pad: pad).map { $0.map(Int32.init) }
         if rows.count >= rowsNeeded { break }
     }

@@ -64,6 +64,19 @@ import Tasks
         #expect(try readShakespeareLines(dir + "/s.txt") == ["First line", "", "  second", "third"])
     }
 
+    /// What generate-data's row types write (`jsonLine`), evaluate's readers read back, quotes,
+    /// backslashes and non-ASCII text included.
+    @Test func corporaRowsRoundTripFromTheWriter() throws {
+        let dir = try temporaryFolder("corpora-roundtrip")
+        let tricky = "he said \"no\" \\ déjà vu\tend"
+        try write(SST2Row(sentence: tricky, label: 0, idx: 7).jsonLine + SST2Row(sentence: "ok", label: 1, idx: 8).jsonLine, to: dir + "/sst2.jsonl")
+        #expect(try readSST2(dir + "/sst2.jsonl") == [SentimentRow(sentence: tricky, label: 0), SentimentRow(sentence: "ok", label: 1)])
+        try write(MRPCRow(sentence1: tricky, sentence2: "b", label: 1, idx: 3).jsonLine, to: dir + "/mrpc.jsonl")
+        #expect(try readMRPC(dir + "/mrpc.jsonl") == [ParaphraseRow(sentence1: tricky, sentence2: "b", label: 1)])
+        try write(LambadaRow(text: tricky).jsonLine, to: dir + "/lambada.jsonl")
+        #expect(try readLAMBADA(dir + "/lambada.jsonl") == [tricky])
+    }
+
     @Test func textLinesSplitOnLineFeeds() {
         #expect(textLines(Array("a\nb\r\n\n".utf8)) == ["a", "b", ""])
         #expect(textLines([]) == [])

@@ -52,3 +52,30 @@ func errorText(_ body: () throws -> Void) -> String {
         #expect(errorText { _ = try teacher.batch([wrong, recs[1]], pad: TinyTask.pad, withTargets: true) }.contains("'z'"))
     }
 }
+
+/// distill's reader of documents.jsonl takes what generate-data's `Document.jsonLine` writes, and
+/// names the file and line of a row without text.
+@Suite struct TextRowsFileTests {
+    /// One id per character (its scalar value), so rows are predictable.
+    struct CharTokenizer: TextTokenizer {
+        func encode(_ text: String) -> [Int] { text.unicodeScalars.map { Int($0.value) } }
+        func decode(_ id: Int) -> String { String(UnicodeScalar(UInt32(id)).map(Character.init) ?? "?") }
+        func forOneThread() -> any TextTokenizer { self }
+    }
+
+    @Test func documentsWrittenByTheWriterAreRead() throws {
+        let dir = NSTemporaryDirectory() + "graft-textrows-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/documents.jsonl"
+        let docs = [Document(source: "wikipedia", title: "A \"t\"", text: "abcdef"), Document(source: "boolq", title: "", text: "xy")]
+        try Data(docs.map(\.jsonLine).joined().utf8).write(to: URL(fileURLWithPath: path))
+        let rows = try readTextRows(path, tokenizer: CharTokenizer(), tokensPerRow: 4, pad: 0, rowsNeeded: 10)
+        #expect(rows.first == "abcd".unicodeScalars.map { Int32($0.value) })
+        #expect(rows.count >= 3)
+        try Data("{\"source\":\"x\",\"title\":\"y\"}\n".utf8).write(to: URL(fileURLWithPath: path))
+        #expect { _ = try readTextRows(path, tokenizer: CharTokenizer(), tokensPerRow: 4, pad: 0, rowsNeeded: 1) } throws: {
+            "\($0)".contains("documents.jsonl:1") && "\($0)".contains("\"text\"")
+        }
+    }
+}

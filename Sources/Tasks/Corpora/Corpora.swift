@@ -4,11 +4,53 @@
 // documents for the KL loss (Wikipedia articles from gensim's test dump, then BoolQ passages).
 import Foundation
 
-public struct SST2Row: Sendable, Equatable { public var sentence: String; public var label: Int; public var idx: Int }
-public struct MRPCRow: Sendable, Equatable { public var sentence1: String; public var sentence2: String; public var label: Int; public var idx: Int }
+// The rows of the corpora files generate-data writes (sst2/mrpc/lambada/documents.jsonl). Each
+// type's `Field` names its JSON keys once: the writer (`jsonLine`) and the readers (evaluate's
+// Inputs, distill's text rows) spell them from there.
+
+/// A row of sst2.jsonl.
+public struct SST2Row: Sendable, Equatable {
+    public enum Field: String { case sentence, label, idx }
+    public var sentence: String; public var label: Int; public var idx: Int
+    public init(sentence: String, label: Int, idx: Int) { self.sentence = sentence; self.label = label; self.idx = idx }
+    /// The row as one JSON line (with its newline).
+    public var jsonLine: String {
+        var o = "{"; field(Field.sentence.rawValue, sentence, &o)
+        return o + ",\"\(Field.label.rawValue)\":\(label),\"\(Field.idx.rawValue)\":\(idx)}\n"
+    }
+}
+
+/// A row of mrpc.jsonl.
+public struct MRPCRow: Sendable, Equatable {
+    public enum Field: String { case sentence1, sentence2, label, idx }
+    public var sentence1: String; public var sentence2: String; public var label: Int; public var idx: Int
+    public init(sentence1: String, sentence2: String, label: Int, idx: Int) {
+        self.sentence1 = sentence1; self.sentence2 = sentence2; self.label = label; self.idx = idx
+    }
+    public var jsonLine: String {
+        var o = "{"; field(Field.sentence1.rawValue, sentence1, &o); o += ","; field(Field.sentence2.rawValue, sentence2, &o)
+        return o + ",\"\(Field.label.rawValue)\":\(label),\"\(Field.idx.rawValue)\":\(idx)}\n"
+    }
+}
+
+/// A row of lambada.jsonl: one passage whose last word is the target.
+public struct LambadaRow: Sendable, Equatable {
+    public enum Field: String { case text }
+    public var text: String
+    public init(text: String) { self.text = text }
+    public var jsonLine: String { var o = "{"; field(Field.text.rawValue, text, &o); return o + "}\n" }
+}
+
+/// A row of documents.jsonl: one general-text document for the KL loss.
 public struct Document: Sendable, Equatable {
+    public enum Field: String { case source, title, text }
     public var source: String; public var title: String; public var text: String
     public init(source: String, title: String, text: String) { self.source = source; self.title = title; self.text = text }
+    public var jsonLine: String {
+        var o = "{"; field(Field.source.rawValue, source, &o); o += ","; field(Field.title.rawValue, title, &o); o += ","
+        field(Field.text.rawValue, text, &o)
+        return o + "}\n"
+    }
 }
 
 public struct Corpora: Sendable {

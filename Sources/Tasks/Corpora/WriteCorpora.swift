@@ -45,15 +45,10 @@ public func writeCorpora(packages: String, outputs o: CorporaOutputs, rows: (tok
                                     note: "documents cut into consecutive rows of \(r.tokensPerRow) tokens of \(r.name) (last row of each document padded with id \(r.pad))")
     }
     var sst2 = "", mrpc = "", lam = "", docs = ""
-    for r in c.sst2 { sst2 += "{"; field("sentence", r.sentence, &sst2); sst2 += ",\"label\":\(r.label),\"idx\":\(r.idx)}\n" }
-    for r in c.mrpc {
-        mrpc += "{"; field("sentence1", r.sentence1, &mrpc); mrpc += ","; field("sentence2", r.sentence2, &mrpc)
-        mrpc += ",\"label\":\(r.label),\"idx\":\(r.idx)}\n"
-    }
-    for p in c.lambada { lam += "{"; field("text", p, &lam); lam += "}\n" }
-    for d in c.documents {
-        docs += "{"; field("source", d.source, &docs); docs += ","; field("title", d.title, &docs); docs += ","; field("text", d.text, &docs); docs += "}\n"
-    }
+    for r in c.sst2 { sst2 += r.jsonLine }
+    for r in c.mrpc { mrpc += r.jsonLine }
+    for p in c.lambada { lam += LambadaRow(text: p).jsonLine }
+    for d in c.documents { docs += d.jsonLine }
     let files: [(String, String)] = [(o.sst2, sst2), (o.mrpc, mrpc), (o.lambada, lam), (o.shakespeare, c.shakespeare), (o.documents, docs)]
     for (path, text) in files { try writeFileAtomically(path, bytes: Array(text.utf8)) }
     let nWiki = c.documents.filter { $0.source == "wikipedia" }.count
