@@ -73,7 +73,7 @@ say(String(format: "sgemm peak (best of the training shapes): %.1f GFLOP/s", pea
 result("sgemm_peak_gflops", String(format: "%.1f", peak))
 // The same shapes as bf16 products (oneDNN, fp32 sums, the conversion of both inputs included).
 var bfPeak = 0.0
-if (try? Precision.scoped(.bf16) { true }) ?? false {
+if Precision.bf16Available {
     for shape in shapes {
         let gf = rate(shape) { gemmBF16(transA: $0, transB: $1, m: $2, n: $3, k: $4, a: $5, lda: $6, b: $7, ldb: $8, c: $9, ldc: $10) }
         bfPeak = max(bfPeak, gf)

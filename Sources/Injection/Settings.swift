@@ -61,6 +61,11 @@ public struct DistillSettings: Sendable, Codable, Equatable {
     /// Compiled residual i is aligned with LM residual round(i·S) (1: residual i, the paper). S > 1
     /// spreads the program over the LM's depth: more blocks per compiled layer, the hook higher up.
     public var layerStride: LayerStride = .fixed(1)
+    /// How task rows are grouped into a step's batch: a seeded shuffle (the paper), or rows of one
+    /// token length only, so that detach-and-roll hands each row the complement of a row whose
+    /// positions play the same parts (the answer position receives the other row's answer
+    /// position, not one of its characters or a pad).
+    public var taskBatches: TaskBatching = .shuffled
 
     /// The LM residual aligned with each compiled residual 0...k (strictly increasing for S ≥ 1),
     /// for an LM of `lmBlocks` blocks. An explicit list is returned as given: check it with
@@ -177,6 +182,16 @@ public enum AdapterInitialization: String, Sendable, Codable, CaseIterable {
     case random
     /// Ridge least squares from the untouched LM's residuals 0...k to the compiled residuals 0...k.
     case leastSquares = "least-squares"
+}
+
+/// How a step's task rows are drawn (`--task-batches`).
+public enum TaskBatching: String, Sendable, Codable, CaseIterable {
+    /// Consecutive slices of a seeded permutation per epoch (the paper's shuffled loader).
+    case shuffled
+    /// Per epoch the seeded permutation is split by token length, each length's rows (in permutation
+    /// order) cut into batches, and the batches taken in the order of their first row; rows left
+    /// over in a length (fewer than a batch) sit out that epoch.
+    case sameLength = "same-length"
 }
 
 /// How the learning rates fall after the warm-up (`--lr-decay`).

@@ -69,6 +69,10 @@ public final class Trainer {
         if settings.textBatch > 0 && objective.weights.gamma != 0 && data.textRows.count < settings.textBatch {
             throw InjectionError("\(data.textRows.count) general-text rows are fewer than one batch of \(settings.textBatch)")
         }
+        if settings.taskBatches == .sameLength && Trainer.sameLengthBatchesPerEpoch(data.train, batch: settings.taskBatch) == 0 {
+            let lengths = Dictionary(grouping: data.train, by: \.lmTokens.count).mapValues(\.count)
+            throw InjectionError("--task-batches same-length: no token length has \(settings.taskBatch) training rows (rows per length: \(lengths.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "))); use --task-batches shuffled or a smaller --task-batch")
+        }
         self.settings = settings; self.objective = objective; teacherModel = compiled; self.data = data
         self.checkpointDir = checkpointDir; self.runID = runID
         var groups = [AdamWGroup(name: "model", store: objective.student.params,
@@ -86,22 +90,67 @@ public final class Trainer {
 
     // MARK: - Data order
 
-    /// Example indices of step `s`: consecutive slices of per-epoch seeded permutations.
+    /// Example indices of step `s` under `settings.taskBatches`.
     func taskIndices(step s: Int) -> [Int] {
+        switch settings.taskBatches {
+        case .shuffled: shuffledIndices(step: s)
+        case .sameLength: sameLengthIndices(step: s)
+        }
+    }
+
+    /// The seeded permutation of the training rows in epoch `epoch`.
+    func epochPermutation(_ epoch: Int) -> [Int] {
+        var perm = Array(0..<data.train.count)
+        var rng = SeededRNG(seed: settings.seed).derived("task-order-epoch-\(epoch)")
+        for i in stride(from: perm.count - 1, to: 0, by: -1) { perm.swapAt(i, rng.below(i + 1)) }
+        return perm
+    }
+
+    /// Consecutive slices of per-epoch seeded permutations (a batch may span two epochs).
+    func shuffledIndices(step s: Int) -> [Int] {
         let n = data.train.count, b = settings.taskBatch
         var out: [Int] = []
         var cachedEpoch = -1, perm: [Int] = []
         for j in 0..<b {
             let global = s * b + j, epoch = global / n
-            if epoch != cachedEpoch {
-                perm = Array(0..<n)
-                var rng = SeededRNG(seed: settings.seed).derived("task-order-epoch-\(epoch)")
-                for i in stride(from: n - 1, to: 0, by: -1) { perm.swapAt(i, rng.below(i + 1)) }
-                cachedEpoch = epoch
-            }
+            if epoch != cachedEpoch { perm = epochPermutation(epoch); cachedEpoch = epoch }
             out.append(perm[global % n])
         }
         return out
+    }
+
+    /// Batches of one epoch under `.sameLength`: the permutation split by token length, each
+    /// length's rows cut into batches of `taskBatch` (a short remainder sits out), the batches in
+    /// the order of their first row in the permutation. Every epoch has `sameLengthBatchesPerEpoch`.
+    func sameLengthBatches(epoch: Int) -> [[Int]] {
+        let b = settings.taskBatch
+        var open: [Int: [Int]] = [:]
+        var batches: [(first: Int, rows: [Int])] = []
+        var firstPosition: [Int: Int] = [:]
+        for (position, row) in epochPermutation(epoch).enumerated() {
+            let length = data.train[row].lmTokens.count
+            if open[length, default: []].isEmpty { firstPosition[length] = position }
+            open[length, default: []].append(row)
+            if open[length]!.count == b {
+                batches.append((firstPosition[length]!, open[length]!))
+                open[length] = []
+            }
+        }
+        return batches.sorted { $0.first < $1.first }.map(\.rows)
+    }
+
+    /// Σ over token lengths of ⌊rows of that length / taskBatch⌋ (the same in every epoch).
+    static func sameLengthBatchesPerEpoch(_ train: [TaskRecord], batch: Int) -> Int {
+        Dictionary(grouping: train, by: \.lmTokens.count).values.reduce(0) { $0 + $1.count / batch }
+    }
+    lazy var sameLengthBatchesPerEpoch = Trainer.sameLengthBatchesPerEpoch(data.train, batch: settings.taskBatch)
+
+    private var sameLengthCache: (epoch: Int, batches: [[Int]])? = nil
+    func sameLengthIndices(step s: Int) -> [Int] {
+        let perEpoch = sameLengthBatchesPerEpoch
+        let epoch = s / perEpoch
+        if sameLengthCache?.epoch != epoch { sameLengthCache = (epoch, sameLengthBatches(epoch: epoch)) }
+        return sameLengthCache!.batches[s % perEpoch]
     }
 
     /// Text rows of step `s`, in file order, cycled.

@@ -20,6 +20,15 @@ public enum GemmMeter {
     public static func start() { blasLock.withLock { _ in total = Reading(); on = true } }
     /// Stops metering and returns what was measured since `start`.
     public static func stop() -> Reading { blasLock.withLock { _ in on = false; return total } }
+    /// The clock at the start of a product (0 while off); call while holding blasLock.
+    static func begin() -> UInt64 { on ? DispatchTime.now().uptimeNanoseconds : 0 }
+    /// Counts one M×N×K product begun at `t0`; call while holding blasLock.
+    static func record(since t0: UInt64, m: Int, n: Int, k: Int) {
+        guard on else { return }
+        total.calls += 1
+        total.seconds += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
+        total.flops += 2 * Double(m) * Double(n) * Double(k)
+    }
 }
 
 /// C[M,N] = alpha · op(A) · op(B) + beta · C, all row-major with leading dimensions lda, ldb, ldc.
@@ -28,14 +37,10 @@ public func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Floa
                  beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
     if m == 0 || n == 0 { return }
     blasLock.withLock { _ in
-        let t0 = GemmMeter.on ? DispatchTime.now().uptimeNanoseconds : 0
+        let t0 = GemmMeter.begin()
         cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                     Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
-        if GemmMeter.on {
-            GemmMeter.total.calls += 1
-            GemmMeter.total.seconds += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
-            GemmMeter.total.flops += 2 * Double(m) * Double(n) * Double(k)
-        }
+        GemmMeter.record(since: t0, m: m, n: n, k: k)
     }
 }
 

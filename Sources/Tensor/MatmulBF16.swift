@@ -43,6 +43,9 @@ public enum Precision {
         if p == .bf16 { try checkBF16() }
         return try $override.withValue(p, operation: body)
     }
+    /// Whether oneDNN serves bf16 products in this process (one primitive built and cached on the
+    /// first call); tests and benchmarks that compare both precisions ask this.
+    public static var bf16Available: Bool { (try? checkBF16()) != nil }
     /// One line on what was chosen and why, for summaries and logs.
     public static var reason: String { why }
 
@@ -96,7 +99,7 @@ public func gemmBF16(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: 
         return
     }
     blasLock.withLock { _ in
-        let t0 = GemmMeter.on ? DispatchTime.now().uptimeNanoseconds : 0
+        let t0 = GemmMeter.begin()
         let dnnl = try! OneDNN.shared()   // created by Precision.set, which checked it
         // A as stored: transA ? [K, M] : [M, K]; B as stored: transB ? [N, K] : [K, N]. Converted compactly.
         let (aRows, aCols) = transA ? (k, m) : (m, k)
@@ -108,11 +111,7 @@ public func gemmBF16(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: 
         let mm = try! dnnl.matmul(key)
         omp_set_num_threads(Int32(Threads.count))   // the calling thread's OpenMP team size
         dnnl.run(mm, a: dnnl.a.pointer, b: dnnl.b.pointer, c: c)
-        if GemmMeter.on {
-            GemmMeter.total.calls += 1
-            GemmMeter.total.seconds += Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9
-            GemmMeter.total.flops += 2 * Double(m) * Double(n) * Double(k)
-        }
+        GemmMeter.record(since: t0, m: m, n: n, k: k)
     }
 }
 

@@ -13,6 +13,7 @@ extension AlgorithmNormalization: ExpressibleByArgument {}
 extension AdapterInitialization: ExpressibleByArgument {}
 extension OutputEmphasisLayer: ExpressibleByArgument {}
 extension LearningRateDecay: ExpressibleByArgument {}
+extension TaskBatching: ExpressibleByArgument {}
 
 struct Distill: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -76,6 +77,8 @@ struct Distill: ParsableCommand {
     var outputEmphasis: Float?
     @Option(help: "Where δ reads the LM: last-aligned (residual k, default) or hooked (residual k+1, what survives detach-and-roll).")
     var outputEmphasisAt: OutputEmphasisLayer?
+    @Option(help: "Departure (default shuffled, the paper): same-length draws each step's task rows from one token length, so detach-and-roll swaps complements between rows whose positions play the same parts.")
+    var taskBatches: TaskBatching?
     @Option(help: "Checkpoint every N steps.") var checkpointEvery: Int?
     @Option(help: "Held-out training examples for the accuracy curve.") var validationExamples: Int?
     @Option(help: "Measure the accuracy curve every N steps.") var validateEvery: Int?
@@ -112,6 +115,7 @@ struct Distill: ParsableCommand {
         }
         if let outputEmphasis { s.loss.outputEmphasis = outputEmphasis }
         if let outputEmphasisAt { s.loss.outputEmphasisAt = outputEmphasisAt }
+        if let taskBatches { s.taskBatches = taskBatches }
         if let checkpointEvery { s.checkpointEvery = checkpointEvery }
         if let validationExamples { s.validationExamples = validationExamples }
         if let validateEvery { s.validateEvery = validateEvery }

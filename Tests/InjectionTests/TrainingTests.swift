@@ -36,7 +36,7 @@ import Tensor
 
     /// bf16 products (issue 15) train the tiny task like fp32: the loss falls as far (within 10 % of
     /// fp32's first-to-last fall at every step from the 10th on), and a bf16 run is itself deterministic.
-    @Test(.enabled(if: (try? Precision.scoped(.bf16) { true }) ?? false, "oneDNN refuses bf16 on this CPU"))
+    @Test(.enabled(if: Precision.bf16Available, "oneDNN refuses bf16 on this CPU"))
     func bf16TrainsLikeFP32() throws {
         let steps = 40
         func losses(_ p: MatmulPrecision) throws -> (curve: [Double], print: [UInt32]) {
@@ -111,5 +111,77 @@ import Tensor
         }
         #expect(FileManager.default.contents(atPath: path) == good)
         #expect(t.objective.student.params.values.array.allSatisfy { $0.isFinite })
+    }
+}
+
+/// `--task-batches same-length`: each step's rows share one token length, an epoch uses every
+/// length's full batches once (Σ ⌊rows of length L / B⌋ of them, no row twice), the order is seeded,
+/// and a data set with no length of B rows is refused with the counts per length.
+@Suite struct SameLengthBatchTests {
+    /// TinyTask's 81 rows, a third of them one token longer (a second answer token).
+    static func mixedData() -> TrainingData {
+        let rows = TinyTask.records().enumerated().map { i, r -> TaskRecord in
+            guard i % 3 == 0 else { return r }
+            var r = r
+            r.lmTokens.append(TinyTask.pad - 1)
+            r.lmToCompiled.append(-1)
+            return r
+        }
+        return TrainingData(train: rows, validation: [], textRows: TinyTask.textRows(16), pad: TinyTask.pad)
+    }
+
+    static func trainer(_ data: TrainingData, batch: Int, batching: TaskBatching, seed: UInt64 = 7) throws -> Trainer {
+        var s = TinyTask.settings(steps: 40)
+        s.taskBatch = batch; s.taskBatches = batching; s.seed = seed
+        let t = try TinyTask.trainer(.injection, steps: 40, settings: s)
+        return try Trainer(settings: s, objective: t.objective, compiled: t.teacherModel, data: data,
+                           checkpointDir: nil, runID: "tiny-same-length")
+    }
+
+    @Test func everyBatchHasOneLengthAndAnEpochUsesEachRowOnce() throws {
+        let data = Self.mixedData()
+        let t = try Self.trainer(data, batch: 4, batching: .sameLength)
+        // 27 rows of length 6 → 6 batches (3 sit out), 54 of length 5 → 13 batches (2 sit out).
+        #expect(t.sameLengthBatchesPerEpoch == 6 + 13)
+        var epoch: [Int] = []
+        for step in 0..<19 {
+            let rows = t.taskIndices(step: step)
+            #expect(rows.count == 4)
+            #expect(Set(rows.map { data.train[$0].lmTokens.count }).count == 1, "step \(step): lengths \(rows.map { data.train[$0].lmTokens.count })")
+            epoch += rows
+        }
+        #expect(Set(epoch).count == epoch.count, "a row twice in one epoch")
+        #expect(epoch.count == 76)
+        // The next epoch is another permutation, with the same number of batches.
+        let next = (19..<38).flatMap { t.taskIndices(step: $0) }
+        #expect(next.count == 76 && Set(next).count == 76 && next != epoch)
+        // Seeded: the same seed gives the same order, another seed another one; the shuffled order mixes lengths.
+        let again = try Self.trainer(data, batch: 4, batching: .sameLength)
+        #expect((0..<19).flatMap { again.taskIndices(step: $0) } == epoch)
+        let other = try Self.trainer(data, batch: 4, batching: .sameLength, seed: 8)
+        #expect((0..<19).flatMap { other.taskIndices(step: $0) } != epoch)
+        let shuffled = try Self.trainer(data, batch: 4, batching: .shuffled)
+        #expect((0..<19).contains { Set(shuffled.taskIndices(step: $0).map { data.train[$0].lmTokens.count }).count > 1 })
+    }
+
+    @Test func aDataSetWithoutAFullBatchOfOneLengthIsRefused() throws {
+        var rows = TinyTask.records()
+        rows = (0..<6).map { i in var r = rows[i]; r.lmTokens += [Int32](repeating: 8, count: i); r.lmToCompiled += [Int](repeating: -1, count: i); return r }
+        let data = TrainingData(train: rows, validation: [], textRows: TinyTask.textRows(16), pad: TinyTask.pad)
+        let error = #expect(throws: InjectionError.self) { try Self.trainer(data, batch: 2, batching: .sameLength) }
+        #expect(error?.description.contains("no token length has 2 training rows") == true)
+        #expect(error?.description.contains("5: 1, 6: 1") == true)
+        #expect(throws: Never.self) { try Self.trainer(data, batch: 2, batching: .shuffled) }
+    }
+
+    /// A run with it trains (the loss falls) and is bit-identical twice.
+    @Test func trainsAndIsDeterministic() throws {
+        var s = TinyTask.settings(steps: 30)
+        s.taskBatches = .sameLength
+        let a = try TinyTask.trainer(.injection, steps: 30, settings: s).run()
+        let b = try TinyTask.trainer(.injection, steps: 30, settings: s).run()
+        #expect(a.log.map(\.loss) == b.log.map(\.loss))
+        let first = a.log.prefix(5).compactMap(\.loss).reduce(0, +), last = a.log.suffix(5).compactMap(\.loss).reduce(0, +)
+        #expect(last < first, "loss \(first / 5) → \(last / 5)")
     }
 }

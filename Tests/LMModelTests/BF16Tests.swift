@@ -8,7 +8,7 @@ import LM
 import Tensor
 
 @Suite struct BF16Tests {
-    static let available = (try? Precision.scoped(.bf16) { true }) ?? false
+    static let available = Precision.bf16Available
     let b = 2, t = 6
 
     /// Logits and gradients of CE + Σ r·residual in one precision.

@@ -41,7 +41,7 @@ import Tensor
         let lda = (ta ? m : k) + pad, ldb = (tb ? k : n) + pad, ldc = n + pad
         let a = random((ta ? k : m) * lda, seed: 1), b = random((tb ? n : k) * ldb, seed: 2)
         var c1 = random(m * ldc, seed: 4), c2 = c1, c3 = c1
-        let available = (try? Precision.scoped(.bf16) { true }) ?? false
+        let available = Precision.bf16Available
         guard available else {
             // Only a CPU without bf16 units may refuse, and then with the clear error.
             #expect(!cpuHasBF16Units(cpuinfo: cpuinfo), "this CPU lists bf16 units but oneDNN refused a bf16 matmul")
@@ -85,7 +85,7 @@ import Tensor
     }
 
     /// Whether oneDNN serves bf16 products here (where it does not, the refusal test above covers it).
-    static let bf16Available = (try? Precision.scoped(.bf16) { true }) ?? false
+    static let bf16Available = Precision.bf16Available
 
     @Test(.enabled(if: bf16Available, "oneDNN refuses bf16 on this CPU")) func sameInputsSameBits() throws {
         let m = 64, n = 96, k = 128
