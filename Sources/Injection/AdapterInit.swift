@@ -169,3 +169,55 @@ public func refitOutputRows(_ adapter: Adapter, model: TransformerLM, teacher: C
     }
     return OutputRefit(rows: eq.rows, agreement: Double(agree) / Double(max(total, 1)), kept: kept, seconds: monotonicSeconds() - began)
 }
+
+/// What `--output-rows unembedding` did: the LM token each output dimension was tied to (nil: the
+/// value never answered a training example there, and the row was left as it was).
+public struct UnembeddingRows: Sendable {
+    public var tokens: [Int?]
+    /// Answer positions the value → token pairs were counted on, and the share agreeing with the pick.
+    public var positions: Int
+    public var agreement: Double
+}
+
+/// `--output-rows unembedding` (a departure): each row of the output variable becomes the readout
+/// direction of the LM token that the variable's value stands for at the answer positions (g ⊙ W_head[t],
+/// the logit lens of t), scaled to the norm of the row it replaces (its bias kept). The token of a value
+/// is the commonest next token at the answer positions whose compiled output has that value, counted on
+/// `records`. Detach-and-roll then keeps the directions the LM's head already reads its answer from, so
+/// the blocks above the hook need not learn a new readout.
+public func setOutputRowsToUnembedding(_ adapter: Adapter, model: TransformerLM, teacher: CompiledTeacher,
+                                       records: [TaskRecord], pad: Int32, layers k: Int, outputDims: [Int],
+                                       batch: Int) throws -> UnembeddingRows {
+    guard !records.isEmpty, !outputDims.isEmpty else { throw InjectionError("--output-rows unembedding: no training examples or no output dimensions") }
+    let c = adapter.compiledWidth, d = adapter.lmWidth
+    var counts = [[Int32: Int]](repeating: [:], count: outputDims.count)
+    var positions = 0
+    for start in stride(from: 0, to: records.count, by: batch) {
+        let tb = try teacher.batch(Array(records[start..<min(start + batch, records.count)]), pad: pad, withTargets: true)
+        for row in tb.targets.indices where tb.targets[row] >= 0 && tb.aligned[row] {
+            let values = outputDims.map { tb.compiled[k][row * c + $0] }
+            guard let best = values.indices.max(by: { values[$0] < values[$1] }), values[best] > 0.5 else { continue }
+            counts[best][tb.targets[row], default: 0] += 1
+            positions += 1
+        }
+    }
+    guard positions > 0 else { throw InjectionError("--output-rows unembedding: no answer position of the \(records.count) examples has a compiled output value") }
+    let picks = counts.map { $0.max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) })?.key }
+    let tied = picks.compactMap { $0 }
+    guard Set(tied).count == tied.count else {
+        throw InjectionError("--output-rows unembedding: two values of the output variable answer with the same LM token (\(picks.map { $0.map(String.init) ?? "–" }.joined(separator: ", "))), so their rows would coincide; use --output-rows fitted")
+    }
+    var tokens: [Int?] = []
+    var agreeing = 0
+    for (o, dim) in outputDims.enumerated() {
+        guard let (token, n) = counts[o].max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) }) else { tokens.append(nil); continue }
+        tokens.append(Int(token))
+        agreeing += n
+        let u = model.readoutDirection(token: Int(token))
+        let row = UnsafeMutableBufferPointer(start: adapter.weight + dim * d, count: d)
+        let old = row.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot(), norm = u.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+        let scale = norm > 0 ? old / norm : 0
+        for q in 0..<d { row[q] = u[q] * scale }
+    }
+    return UnembeddingRows(tokens: tokens, positions: positions, agreement: Double(agreeing) / Double(positions))
+}

@@ -29,14 +29,18 @@ public struct DistillJob: Sendable {
     public var outLog: String
     public var outSummary: String
     public var checkpointDir: String?
+    /// A graft weights file the student starts from instead of the base model (`--init-weights`, a
+    /// departure: e.g. inject into a model that has learnt the task by the baseline); the KL teacher
+    /// stays the base model.
+    public var initWeights: String?
     public var progress: Bool
     public init(task: TaskKind, method: Method, profile: String, settings: DistillSettings, model: String, root: String,
                 compiled: String, train: String, documents: String, outWeights: String, outAdapter: String,
-                outLog: String, outSummary: String, checkpointDir: String?, progress: Bool = true) {
+                outLog: String, outSummary: String, checkpointDir: String?, initWeights: String? = nil, progress: Bool = true) {
         self.task = task; self.method = method; self.profile = profile; self.settings = settings; self.model = model
         self.root = root; self.compiled = compiled; self.train = train; self.documents = documents
         self.outWeights = outWeights; self.outAdapter = outAdapter; self.outLog = outLog; self.outSummary = outSummary
-        self.checkpointDir = checkpointDir; self.progress = progress
+        self.checkpointDir = checkpointDir; self.initWeights = initWeights; self.progress = progress
     }
 }
 
@@ -77,7 +81,8 @@ public func runDistill(_ job: DistillJob) throws -> DistillOutcome {
     let compiledModel = try readCompiledModel(job.compiled)
     let teacher = CompiledTeacher(compiledModel)
     let layers = compiledModel.layers.count
-    let (student, _) = try loadRunnableModel(job.model, root: job.root)
+    let (base, _) = try loadRunnableModel(job.model, root: job.root)
+    let student = try job.initWeights.map { try startingWeights($0, base: base) } ?? base
     guard layers < student.config.nLayers else {
         throw InjectionError("the compiled program has \(layers) layers, so \(layers + 1) residuals must be aligned, but the LM has \(student.config.nLayers) blocks; choose a deeper LM or a shallower program")
     }
@@ -88,7 +93,8 @@ public func runDistill(_ job: DistillJob) throws -> DistillOutcome {
                   else { "use a stride ≤ \(String(format: "%.3f", most))" }
         throw InjectionError("--layer-stride \(s.layerStride) does not fit this program (\(layers) layers) and LM (\(student.config.nLayers) blocks): \(problem); \(fix)")
     }
-    let frozen = student.copy()
+    // The KL teacher is the untouched base model, also when the student starts from other weights.
+    let frozen = job.initWeights == nil ? student.copy() : base
     let adapter = Adapter(lmWidth: student.config.dModel, compiledWidth: compiledModel.width, seed: s.seed)
     let excludedDims = try excludedDimensions(s.excludedVariables, of: compiledModel)
     let objective = Objective(method: job.method, student: student, teacher: frozen, adapter: adapter, layers: layers,
@@ -117,6 +123,17 @@ public func runDistill(_ job: DistillJob) throws -> DistillOutcome {
                   + fit.cosine.map { String(format: "%.2f", $0) }.joined(separator: " "))
         }
     }
+    if job.method == .injection && s.outputRows == .unembedding {
+        let n = min(s.adapterInitExamples, records.count)
+        let u = try setOutputRowsToUnembedding(adapter, model: student, teacher: teacher, records: Array(records[..<n]), pad: Int32(eos),
+                                               layers: layers, outputDims: compiledModel.output.dims, batch: max(s.taskBatch, 8))
+        if job.progress {
+            let names = zip(compiledModel.output.dims, u.tokens).map { dim, t in
+                "\(compiledModel.residualLabels[dim]) → \(t.map { "'" + tokenizer.bpe.decode([$0]) + "'" } ?? "kept")"
+            }
+            print("distill: output rows along the LM head's readout of their answer tokens (\(u.positions) answer positions, \(String(format: "%.1f", 100 * u.agreement)) % agree): " + names.joined(separator: ", "))
+        }
+    }
     // MARK: loop
     let runID = try runIdentity(job)
     let trainer = try Trainer(settings: s, objective: objective, compiled: teacher, data: data,
@@ -139,7 +156,7 @@ public func runDistill(_ job: DistillJob) throws -> DistillOutcome {
     let wall = monotonicSeconds() - began
     let steps = result.stepsDone
     let cosines = finalCosines(result.log)
-    let summary = StageFiles.DistillSummary(
+    var summary = StageFiles.DistillSummary(
         task: job.task.rawValue, method: job.method.rawValue, profile: job.profile, steps: steps,
         settings: try canonicalJSON(s), alg_normalization: s.loss.normalization.rawValue,
         examples: DistillExamples(train: records.count, validation: validation.count, text_rows: textRows.count,
@@ -160,6 +177,7 @@ public func runDistill(_ job: DistillJob) throws -> DistillOutcome {
         threads: Threads.count, blas: BLASChoice(cpu: cpuModelName(), core: Threads.blasCoreName, reason: blasChoiceReason,
                                                  precision: Precision.current.rawValue, precision_reason: Precision.reason),
         seconds_per_phase: objective.phaseSeconds.merging(trainer.timing) { $0 + $1 })
+    summary.init_weights = try job.initWeights.map { StageFiles.DistillSummary.InitWeights(path: $0, sha256: try fileSHA256($0)) }
     try writeFileAtomically(job.outSummary, bytes: try summary.encoded())
     var metrics: [String: Double] = ["final_ce": Double(result.last.ce), "final_kl": Double(result.last.kl),
                                      "seconds_per_step": result.seconds / Double(max(steps, 1))]
@@ -188,12 +206,30 @@ func runIdentity(_ job: DistillJob) throws -> String {
     var h = SHA256()
     h.update(data: try CanonicalJSON.encode(try canonicalJSON(job.settings)))
     for part in [job.task.rawValue, job.method.rawValue, job.model] { h.update(data: Array(part.utf8)); h.update(data: [0]) }
-    for f in [job.compiled, job.train, job.documents] {
+    for f in [job.compiled, job.train, job.documents] + (job.initWeights.map { [$0] } ?? []) {
         guard let file = FileHandle(forReadingAtPath: f) else { throw InjectionError("cannot read \(f) (needed to identify the run)") }
         defer { try? file.close() }
         while let chunk = try file.read(upToCount: 1 << 22), !chunk.isEmpty { h.update(data: chunk) }
         h.update(data: [0])
     }
+    return h.finalize().map { String(format: "%02x", $0) }.joined()
+}
+
+/// The student of `--init-weights`: a graft weights file of the base model's architecture.
+func startingWeights(_ path: String, base: TransformerLM) throws -> TransformerLM {
+    let (model, _) = try WeightsFile.read(path)
+    guard model.config == base.config else {
+        throw InjectionError("--init-weights \(path): its model config (\(model.config.nLayers) blocks, width \(model.config.dModel), vocabulary \(model.config.vocabSize)) is not the base model's (\(base.config.nLayers), \(base.config.dModel), \(base.config.vocabSize)); give weights that distill wrote for the same --model")
+    }
+    return model
+}
+
+/// SHA-256 of a file's bytes, hex, read in chunks.
+func fileSHA256(_ path: String) throws -> String {
+    guard let file = FileHandle(forReadingAtPath: path) else { throw InjectionError("cannot read \(path)") }
+    defer { try? file.close() }
+    var h = SHA256()
+    while let chunk = try file.read(upToCount: 1 << 22), !chunk.isEmpty { h.update(data: chunk) }
     return h.finalize().map { String(format: "%02x", $0) }.joined()
 }
 

@@ -66,6 +66,9 @@ public struct DistillSettings: Sendable, Codable, Equatable {
     /// positions play the same parts (the answer position receives the other row's answer
     /// position, not one of its characters or a pad).
     public var taskBatches: TaskBatching = .shuffled
+    /// Where the output variable's adapter rows (the detach-and-roll subspace) start: as the adapter
+    /// initialisation leaves them, or along the LM head's readout of each value's answer token.
+    public var outputRows: OutputRowsInit = .fitted
 
     /// The LM residual aligned with each compiled residual 0...k (strictly increasing for S ≥ 1),
     /// for an LM of `lmBlocks` blocks. An explicit list is returned as given: check it with
@@ -182,6 +185,14 @@ public enum AdapterInitialization: String, Sendable, Codable, CaseIterable {
     case random
     /// Ridge least squares from the untouched LM's residuals 0...k to the compiled residuals 0...k.
     case leastSquares = "least-squares"
+}
+
+/// Where the output variable's adapter rows start (`--output-rows`).
+public enum OutputRowsInit: String, Sendable, Codable, CaseIterable {
+    /// As `--adapter-init` leaves them (the paper: random).
+    case fitted
+    /// Each value's row along the readout direction of its answer token (`setOutputRowsToUnembedding`).
+    case unembedding
 }
 
 /// How a step's task rows are drawn (`--task-batches`).

@@ -70,6 +70,9 @@ public struct DistillSummary: Codable, Sendable, Equatable {
     public var threads: Int
     public var blas: BLASChoice
     public var seconds_per_phase: [String: Double]
+    /// The graft weights file the student started from (`--init-weights`; absent: the base model),
+    /// with its SHA-256; the KL teacher is the base model either way.
+    public var init_weights: InitWeights?
 
     public init(task: String, method: String, profile: String, steps: Int, settings: JSONValue, alg_normalization: String,
                 examples: DistillExamples, final: FinalLosses, cosine_per_layer: [Double]?,
@@ -83,6 +86,11 @@ public struct DistillSummary: Codable, Sendable, Equatable {
         self.wall_seconds = wall_seconds; self.train_seconds = train_seconds; self.seconds_per_step = seconds_per_step
         self.tokens_per_second = tokens_per_second; self.peak_rss_bytes = peak_rss_bytes; self.threads = threads
         self.blas = blas; self.seconds_per_phase = seconds_per_phase
+    }
+
+    public struct InitWeights: Codable, Sendable, Equatable {
+        public var path: String, sha256: String
+        public init(path: String, sha256: String) { self.path = path; self.sha256 = sha256 }
     }
 
     /// The summary's bytes (canonical JSON, indented).

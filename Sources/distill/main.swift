@@ -14,6 +14,7 @@ extension AdapterInitialization: ExpressibleByArgument {}
 extension OutputEmphasisLayer: ExpressibleByArgument {}
 extension LearningRateDecay: ExpressibleByArgument {}
 extension TaskBatching: ExpressibleByArgument {}
+extension OutputRowsInit: ExpressibleByArgument {}
 
 struct Distill: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -79,6 +80,10 @@ struct Distill: ParsableCommand {
     var outputEmphasisAt: OutputEmphasisLayer?
     @Option(help: "Departure (default shuffled, the paper): same-length draws each step's task rows from one token length, so detach-and-roll swaps complements between rows whose positions play the same parts.")
     var taskBatches: TaskBatching?
+    @Option(help: "Departure (default fitted: as --adapter-init leaves them): unembedding sets the output variable's adapter rows along the LM head's readout of each value's answer token.")
+    var outputRows: OutputRowsInit?
+    @Option(help: "Departure (default: the base model): a graft weights file (distill --out-weights of the same --model) the student starts from; the KL teacher stays the base model.")
+    var initWeights: String?
     @Option(help: "Checkpoint every N steps.") var checkpointEvery: Int?
     @Option(help: "Held-out training examples for the accuracy curve.") var validationExamples: Int?
     @Option(help: "Measure the accuracy curve every N steps.") var validateEvery: Int?
@@ -116,6 +121,7 @@ struct Distill: ParsableCommand {
         if let outputEmphasis { s.loss.outputEmphasis = outputEmphasis }
         if let outputEmphasisAt { s.loss.outputEmphasisAt = outputEmphasisAt }
         if let taskBatches { s.taskBatches = taskBatches }
+        if let outputRows { s.outputRows = outputRows }
         if let checkpointEvery { s.checkpointEvery = checkpointEvery }
         if let validationExamples { s.validationExamples = validationExamples }
         if let validateEvery { s.validateEvery = validateEvery }
@@ -125,7 +131,7 @@ struct Distill: ParsableCommand {
         let summary = try runDistill(DistillJob(
             task: task, method: method, profile: profile.rawValue, settings: s, model: model, root: env["GRAFT_ROOT"] ?? ".",
             compiled: compiled, train: train, documents: documents, outWeights: outWeights, outAdapter: outAdapter,
-            outLog: outLog, outSummary: outSummary, checkpointDir: checkpointDir ?? env["GRAFT_CHECKPOINTS"]))
+            outLog: outLog, outSummary: outSummary, checkpointDir: checkpointDir ?? env["GRAFT_CHECKPOINTS"], initWeights: initWeights))
         if summary.interrupted {
             print("distill: interrupted; the checkpoint is kept, rerun the same command to resume")
             throw ExitCode(130)

@@ -96,6 +96,15 @@ public final class TransformerLM: @unchecked Sendable {
             : (WeightNames.GPT2.finalNorm + ".weight", WeightNames.GPT2.finalNorm + ".bias")
     }
 
+    /// The residual direction that token `token`'s logit reads after the final norm: g ⊙ W_head[token]
+    /// (the norm's gain times the head's row; the norm's scaling and a LayerNorm's centring and
+    /// bias aside). The logit lens of a token, in residual coordinates.
+    public func readoutDirection(token: Int) -> [Float] {
+        precondition((0..<config.vocabSize).contains(token), "readoutDirection: token \(token) outside the vocabulary")
+        let d = config.dModel, head = params.value(headWeight) + token * d, g = params.value(finalNorm.w)
+        return (0..<d).map { head[$0] * g[$0] }
+    }
+
     func checkTokens(_ tokens: [Int32], b: Int, t: Int, positionOffset: Int = 0) throws {
         guard b > 0, t > 0, tokens.count == b * t else {
             throw ModelInputError(description: "model input: \(tokens.count) token ids do not form a batch of \(b) × \(t)")
