@@ -35,10 +35,17 @@ public struct LossWeights: Sendable, Codable, Equatable {
     /// hooked residual k+1, the output of block k, whose output-subspace part is exactly what
     /// survives detach-and-roll (W_f·h' = W_f·h there, as the rolled complement is orthogonal to W_f's rows).
     public var outputEmphasisAt: OutputEmphasisLayer = .lastAligned
+    /// ε, a departure from the paper (0 = off): ε·CE of a second task pass without detach-and-roll,
+    /// beside the α·CE of the rolled pass, while detach-and-roll acts. The paper's only task loss is
+    /// the rolled CE, under which an LM that cannot yet route its answer through the kept subspace
+    /// lowers the loss fastest by answering the prior, and forgets the task (docs/distill.md); the
+    /// plain CE keeps the task while the rolled one moves the answer into the subspace, as
+    /// interchange-intervention training pairs its intervention loss with the task loss.
+    public var plainCE: Float = 0
     public init(alpha: Float = 1, beta: Float = 1, gamma: Float = 1, normalization: AlgorithmNormalization = .sum,
-                outputEmphasis: Float = 0, outputEmphasisAt: OutputEmphasisLayer = .lastAligned) {
+                outputEmphasis: Float = 0, outputEmphasisAt: OutputEmphasisLayer = .lastAligned, plainCE: Float = 0) {
         self.alpha = alpha; self.beta = beta; self.gamma = gamma; self.normalization = normalization
-        self.outputEmphasis = outputEmphasis; self.outputEmphasisAt = outputEmphasisAt
+        self.outputEmphasis = outputEmphasis; self.outputEmphasisAt = outputEmphasisAt; self.plainCE = plainCE
     }
 }
 
@@ -56,10 +63,12 @@ public struct StepLosses: Sendable, Equatable {
     /// Output-emphasis term (unweighted 1 − cos; 0 when δ = 0) and whether detach-and-roll acted.
     public var output: Float = 0
     public var detachAndRoll = false
+    /// CE of the plain task pass (`plainCE` > 0 while detach-and-roll acts; else 0).
+    public var cePlain: Float = 0
     public var cosine: [Float] = []
     /// Answer tokens predicted correctly (argmax) in the task pass, and how many there were.
     public var answerCorrect = 0, answerTotal = 0
-    public var isFinite: Bool { total.isFinite && ce.isFinite && alg.isFinite && kl.isFinite && output.isFinite }
+    public var isFinite: Bool { total.isFinite && ce.isFinite && alg.isFinite && kl.isFinite && output.isFinite && cePlain.isFinite }
 }
 
 /// The models and buffers one step needs.
@@ -163,7 +172,18 @@ public final class Objective {
         }
         student.backward(dlogits: f.logits, residualGrads: grads)
         lap("task backward")
-        out.total = weights.alpha * out.ce + weights.gamma * out.kl
+        if out.detachAndRoll && weights.plainCE > 0 && m > 0 {
+            // The same rows without the hook, cross-entropy only (residuals 0...k are the rolled pass's:
+            // the hook acts above them, so the algorithm loss is not counted twice).
+            let g = try student.forward(task.tokens, batch: task.b, seq: task.t,
+                                        options: ForwardOptions(training: true, logitRows: answerRows))
+            out.cePlain = answerTargets.withUnsafeBufferPointer { tg in
+                crossEntropyForwardBackward(logits: g.logits, targets: tg.baseAddress!, dlogits: g.logits, n: m, v: v, weight: weights.plainCE).loss
+            }
+            student.backward(dlogits: g.logits)
+            lap("plain task pass")
+        }
+        out.total = weights.alpha * out.ce + weights.gamma * out.kl + weights.plainCE * out.cePlain
             + (method == .injection ? weights.beta * out.alg + weights.outputEmphasis * out.output : 0)
         return out
     }

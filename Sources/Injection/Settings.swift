@@ -174,6 +174,7 @@ public struct DistillSettings: Sendable, Codable, Equatable {
         if case .residuals(let r) = layerStride, let problem = alignedResidualsProblem(r, layers: r.count - 1, lmBlocks: nil) {
             p.append("layer residuals: \(problem)")
         }
+        if !(loss.plainCE >= 0) || !loss.plainCE.isFinite { p.append("plain cross-entropy weight \(loss.plainCE) must be finite and ≥ 0") }
         if !(loss.outputEmphasis >= 0) || !loss.outputEmphasis.isFinite { p.append("output emphasis \(loss.outputEmphasis) must be finite and ≥ 0") }
         if !p.isEmpty { throw InjectionError("distill settings: " + p.joined(separator: "; ")) }
     }

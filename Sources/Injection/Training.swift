@@ -316,6 +316,7 @@ public final class Trainer {
             o.detach_and_roll = l.detachAndRoll
             if settings.detachAndRollRamp > 0 { o.detach_and_roll_strength = l.detachAndRoll ? Double(objective.detachAndRollStrength) : 0 }
             if objective.weights.outputEmphasis > 0 { o.output = Double(l.output) }
+            if objective.weights.plainCE > 0 && l.detachAndRoll { o.ce_plain = Double(l.cePlain) }
         }
         return o
     }

@@ -109,6 +109,8 @@ public struct DistillLogLine: Codable, Sendable, Equatable {
     public var detach_and_roll_strength: Double?
     /// `--output-emphasis`: the δ term (1 − cos of the output coordinates at the answer positions).
     public var output: Double?
+    /// `--plain-ce`: the cross-entropy of the task pass without detach-and-roll (steps where it acts).
+    public var ce_plain: Double?
     /// `--output-refit-every`: rows fitted at this step's refit and the refitted rows' argmax agreement.
     public var output_refit_rows: Int?, output_refit_agreement: Double?
     /// At validation steps: exact match and per-answer-token accuracy, plain and with detach-and-roll.

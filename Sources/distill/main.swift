@@ -84,6 +84,8 @@ struct Distill: ParsableCommand {
     var outputRows: OutputRowsInit?
     @Option(help: "Departure (default: the base model): a graft weights file (distill --out-weights of the same --model) the student starts from; the KL teacher stays the base model.")
     var initWeights: String?
+    @Option(help: "Departure (default 0, the paper): weight ε of the task cross-entropy of a second pass without detach-and-roll, beside the rolled pass's, while detach-and-roll acts.")
+    var plainCe: Float?
     @Option(help: "Checkpoint every N steps.") var checkpointEvery: Int?
     @Option(help: "Held-out training examples for the accuracy curve.") var validationExamples: Int?
     @Option(help: "Measure the accuracy curve every N steps.") var validateEvery: Int?
@@ -122,6 +124,7 @@ struct Distill: ParsableCommand {
         if let outputEmphasisAt { s.loss.outputEmphasisAt = outputEmphasisAt }
         if let taskBatches { s.taskBatches = taskBatches }
         if let outputRows { s.outputRows = outputRows }
+        if let plainCe { s.loss.plainCE = plainCe }
         if let checkpointEvery { s.checkpointEvery = checkpointEvery }
         if let validationExamples { s.validationExamples = validationExamples }
         if let validateEvery { s.validateEvery = validateEvery }

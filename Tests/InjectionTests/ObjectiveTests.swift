@@ -92,3 +92,41 @@ import Tensor
         }
     }
 }
+
+/// `--plain-ce ε`: while detach-and-roll acts, the step adds ε·CE of the same rows without the hook:
+/// its loss is the plain model's CE, its gradient the plain CE's gradient times ε added to the
+/// rolled step's, and it is absent when detach-and-roll does not act.
+@Suite struct PlainCETests {
+    static func gradients(_ o: Objective, _ batch: TaskBatch) throws -> (StepLosses, [Float]) {
+        o.student.params.grads.zero(); o.adapter.params.grads.zero()
+        let l = try o.step(task: batch, text: nil, textRows: 0, textLength: 0)
+        return (l, o.student.params.grads.array)
+    }
+
+    @Test func addsThePlainPassCrossEntropyAndItsGradient() throws {
+        var s = TinyTask.settings(steps: 1)
+        s.loss.plainCE = 0.5
+        let t = try TinyTask.trainer(.injection, steps: 1, settings: s)
+        let with = t.objective
+        let without = try TinyTask.trainer(.injection, steps: 1).objective
+        let batch = try t.teacherModel!.batch(Array(TinyTask.records()[20..<29]), pad: TinyTask.pad, withTargets: true)
+        let (a, ga) = try Self.gradients(with, batch)
+        let (b, gb) = try Self.gradients(without, batch)
+        #expect(a.detachAndRoll && b.cePlain == 0 && a.ce == b.ce)
+
+        // The plain CE and its gradient, by a baseline objective on the same weights (no hook, no adapter).
+        let plain = Objective(method: .baseline, student: without.student, teacher: nil, adapter: without.adapter, layers: without.layers,
+                              outputDims: without.outputDims, weights: LossWeights(alpha: 1, gamma: 0))
+        let (c, gc) = try Self.gradients(plain, batch)
+        #expect(abs(a.cePlain - c.ce) <= 1e-6 * max(1, c.ce))
+        #expect(abs(a.total - (b.total + 0.5 * c.ce)) <= 1e-5 * max(1, a.total))
+        var worst: Float = 0, scale: Float = 0
+        for i in ga.indices { worst = max(worst, abs(ga[i] - (gb[i] + 0.5 * gc[i]))); scale = max(scale, abs(ga[i])) }
+        #expect(worst <= 1e-5 * scale, "gradient mismatch \(worst) against \(scale)")
+
+        // Without detach-and-roll acting there is no second pass.
+        with.detachAndRollActive = false
+        let (d, _) = try Self.gradients(with, batch)
+        #expect(d.cePlain == 0 && !d.detachAndRoll)
+    }
+}
