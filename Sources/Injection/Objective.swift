@@ -90,6 +90,8 @@ public final class Objective {
     public var detachAndRollActive: Bool
     /// Its strength λ in (0, 1] while active (below 1 only during `--detach-and-roll-ramp`).
     public var detachAndRollStrength: Float = 1
+    /// Where the training hook's complement comes from (`--complement`; the rolled validation always rolls).
+    public var complementSource: ComplementSource = .roll
     let scratch: LossScratch
     private var adapted = FloatBuffer(count: 0)       // [N, C]
     private var dAdapted = FloatBuffer(count: 0)      // [N, C]
@@ -148,7 +150,7 @@ public final class Objective {
         if detachAndRoll && detachAndRollActive {
             out.detachAndRoll = true
             let p = try subspaceProjector(rows: adapter.rows(outputDims), r: outputDims.count, d: student.config.dModel)
-            hook = (hookBlock, DetachAndRoll(projector: p, d: student.config.dModel, strength: detachAndRollStrength))
+            hook = (hookBlock, DetachAndRoll(projector: p, d: student.config.dModel, strength: detachAndRollStrength, source: complementSource))
         }
         // The LM head runs only at the answer positions, the only rows the cross-entropy reads.
         let answerRows = task.targets.indices.filter { task.targets[$0] >= 0 }

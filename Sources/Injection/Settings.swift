@@ -3,6 +3,7 @@
 // rows of 70 tokens, AdamW lr 1e-6 for the LM and 1e-4 for the adapter, weight decay 0.01).
 // Every field can be overridden on the command line; the summary records the values used.
 import Foundation
+import LM
 
 public struct DistillSettings: Sendable, Codable, Equatable {
     public var steps: Int
@@ -69,6 +70,10 @@ public struct DistillSettings: Sendable, Codable, Equatable {
     /// Where the output variable's adapter rows (the detach-and-roll subspace) start: as the adapter
     /// initialisation leaves them, or along the LM head's readout of each value's answer token.
     public var outputRows: OutputRowsInit = .fitted
+    /// Where detach-and-roll's complement comes from in training: row b−1's (the paper) or the batch's
+    /// mean at the position (a mean ablation: the blocks above the hook get no other example's answer
+    /// to unlearn, only nothing of their own). The rolled validation rolls either way.
+    public var complement: ComplementSource = .roll
 
     /// The LM residual aligned with each compiled residual 0...k (strictly increasing for S ≥ 1),
     /// for an LM of `lmBlocks` blocks. An explicit list is returned as given: check it with

@@ -251,6 +251,7 @@ public final class Trainer {
             optimizer.zeroGrad()
             let strength = settings.detachAndRollStrength(step: step)
             objective.detachAndRollActive = strength > 0
+            objective.complementSource = settings.complement
             if strength > 0 { objective.detachAndRollStrength = strength }
             let losses = try objective.step(task: batch, text: text, textRows: settings.textBatch, textLength: settings.textTokens)
             guard losses.isFinite else {

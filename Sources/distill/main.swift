@@ -3,6 +3,7 @@
 import ArgumentParser
 import Foundation
 import Injection
+import LM
 import StageCLI
 import Support
 import Tasks
@@ -15,6 +16,7 @@ extension OutputEmphasisLayer: ExpressibleByArgument {}
 extension LearningRateDecay: ExpressibleByArgument {}
 extension TaskBatching: ExpressibleByArgument {}
 extension OutputRowsInit: ExpressibleByArgument {}
+extension ComplementSource: ExpressibleByArgument {}
 
 struct Distill: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -84,6 +86,8 @@ struct Distill: ParsableCommand {
     var outputRows: OutputRowsInit?
     @Option(help: "Departure (default: the base model): a graft weights file (distill --out-weights of the same --model) the student starts from; the KL teacher stays the base model.")
     var initWeights: String?
+    @Option(help: "Departure (default roll, the paper): where detach-and-roll's complement comes from in training: roll (row b−1's) or mean (the batch's mean at each position).")
+    var complement: ComplementSource?
     @Option(help: "Departure (default 0, the paper): weight ε of the task cross-entropy of a second pass without detach-and-roll, beside the rolled pass's, while detach-and-roll acts.")
     var plainCe: Float?
     @Option(help: "Checkpoint every N steps.") var checkpointEvery: Int?
@@ -125,6 +129,7 @@ struct Distill: ParsableCommand {
         if let taskBatches { s.taskBatches = taskBatches }
         if let outputRows { s.outputRows = outputRows }
         if let plainCe { s.loss.plainCE = plainCe }
+        if let complement { s.complement = complement }
         if let checkpointEvery { s.checkpointEvery = checkpointEvery }
         if let validationExamples { s.validationExamples = validationExamples }
         if let validateEvery { s.validateEvery = validateEvery }

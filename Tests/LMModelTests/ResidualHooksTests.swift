@@ -80,6 +80,29 @@ import Tensor
         }
     }
 
+    /// `source: .mean`: every row keeps its own projected part and receives the batch's mean complement
+    /// at the position; the backward is the roll's (the complement is detached either way).
+    @Test func meanComplement() {
+        let h = Tiny.randomArray(b * t * d, seed: 7), p = projector(), r = Tiny.randomArray(b * t * d, seed: 8)
+        let hook = DetachAndRoll(projector: p, d: d, source: .mean)
+        var out = [Float](repeating: 0, count: h.count)
+        hook.forward(&out, h, b: b, t: t, d: d)
+        func hp(_ n: Int, _ j: Int) -> Float { (0..<d).reduce(0) { $0 + h[n * d + $1] * p[$1 * d + j] } }
+        for row in 0..<b {
+            for pos in 0..<t {
+                let n = row * t + pos
+                for j in 0..<d {
+                    let mean = (0..<b).reduce(Float(0)) { $0 + h[($1 * t + pos) * d + j] - hp($1 * t + pos, j) } / Float(b)
+                    #expect(abs(out[n * d + j] - (hp(n, j) + mean)) < 1e-6)
+                }
+            }
+        }
+        var dMean = [Float](repeating: 0, count: h.count), dRoll = dMean
+        hook.backward(&dMean, r, h, b: b, t: t, d: d)
+        DetachAndRoll(projector: p, d: d).backward(&dRoll, r, h, b: b, t: t, d: d)
+        #expect(dMean == dRoll)
+    }
+
     @Test func noiseIsSeededAndBackwardIsIdentity() {
         let h = Tiny.randomArray(b * t * d, seed: 4)
         var o1 = h, o2 = h

@@ -17,16 +17,20 @@ public protocol ResidualHook: AnyObject {
 /// gets the last row's (torch.roll shift +1). Backward: dh = dh'·Pᵀ.
 /// At strength λ < 1 (a ramp, `--detach-and-roll-ramp`): h' = h·P + (1 − λ)(h − h·P) + λ·roll(stopgrad(h − h·P)),
 /// backward dh = λ·dh'·Pᵀ + (1 − λ)·dh'; λ = 1 is the paper's hook.
+/// With `source: .mean` the complement every row receives is the batch's mean complement at that
+/// position instead of row b−1's (a mean ablation: no other example's answer in it, only what all rows share).
 public final class DetachAndRoll: ResidualHook {
     public let projector: [Float]                // [D, D]
     public let d: Int
     public let strength: Float
+    public let source: ComplementSource
     private var projected = FloatBuffer(count: 0) // [N, D] h·P
+    private var mean = FloatBuffer(count: 0)      // [T, D] mean complement (source .mean)
 
-    public init(projector: [Float], d: Int, strength: Float = 1) {
+    public init(projector: [Float], d: Int, strength: Float = 1, source: ComplementSource = .roll) {
         precondition(projector.count == d * d, "DetachAndRoll: projector has \(projector.count) values, needs \(d)×\(d)")
         precondition(strength > 0 && strength <= 1, "DetachAndRoll: strength \(strength) outside (0, 1]")
-        self.projector = projector; self.d = d; self.strength = strength
+        self.projector = projector; self.d = d; self.strength = strength; self.source = source
     }
 
     public func forward(_ out: UnsafeMutablePointer<Float>, _ h: UnsafePointer<Float>, b: Int, t: Int, d: Int) {
@@ -38,6 +42,20 @@ public final class DetachAndRoll: ResidualHook {
         }
         let rowFloats = t * d
         let lambda = strength, keep = 1 - strength
+        if source == .mean {
+            if mean.count < rowFloats { mean = FloatBuffer(count: rowFloats) }
+            let m = mean.pointer, inv = 1 / Float(b)
+            m.update(repeating: 0, count: rowFloats)
+            for row in 0..<b {
+                let hr = h + row * rowFloats, pr = hp + row * rowFloats
+                for i in 0..<rowFloats { m[i] += (hr[i] - pr[i]) * inv }
+            }
+            for row in 0..<b {
+                let o = out + row * rowFloats, hr = h + row * rowFloats, pr = hp + row * rowFloats
+                for i in 0..<rowFloats { o[i] = pr[i] + keep * (hr[i] - pr[i]) + lambda * m[i] }
+            }
+            return
+        }
         for row in 0..<b {
             let src = (row + b - 1) % b
             let o = out + row * rowFloats, hs = h + src * rowFloats, ps = hp + src * rowFloats, pr = hp + row * rowFloats
@@ -61,6 +79,14 @@ public final class DetachAndRoll: ResidualHook {
             for i in 0..<(b * t * d) { dh[i] = strength * dh[i] + keep * dout[i] }
         }
     }
+}
+
+/// Where detach-and-roll's complement comes from (`--complement`).
+public enum ComplementSource: String, Sendable, Codable, CaseIterable {
+    /// Row b−1's (the paper).
+    case roll
+    /// The batch's mean at the same position.
+    case mean
 }
 
 /// h' = h + scale · z·P with z standard normal per position (seeded, fresh draws every forward);
