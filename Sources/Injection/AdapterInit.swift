@@ -207,17 +207,15 @@ public func setOutputRowsToUnembedding(_ adapter: Adapter, model: TransformerLM,
     guard Set(tied).count == tied.count else {
         throw InjectionError("--output-rows unembedding: two values of the output variable answer with the same LM token (\(picks.map { $0.map(String.init) ?? "–" }.joined(separator: ", "))), so their rows would coincide; use --output-rows fitted")
     }
-    var tokens: [Int?] = []
     var agreeing = 0
     for (o, dim) in outputDims.enumerated() {
-        guard let (token, n) = counts[o].max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) }) else { tokens.append(nil); continue }
-        tokens.append(Int(token))
-        agreeing += n
+        guard let token = picks[o] else { continue }
+        agreeing += counts[o][token]!
         let u = model.readoutDirection(token: Int(token))
         let row = UnsafeMutableBufferPointer(start: adapter.weight + dim * d, count: d)
         let old = row.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot(), norm = u.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
         let scale = norm > 0 ? old / norm : 0
         for q in 0..<d { row[q] = u[q] * scale }
     }
-    return UnembeddingRows(tokens: tokens, positions: positions, agreement: Double(agreeing) / Double(positions))
+    return UnembeddingRows(tokens: picks.map { $0.map(Int.init) }, positions: positions, agreement: Double(agreeing) / Double(positions))
 }

@@ -83,6 +83,8 @@ public func runDistill(_ job: DistillJob) throws -> DistillOutcome {
     let layers = compiledModel.layers.count
     let (base, _) = try loadRunnableModel(job.model, root: job.root)
     let student = try job.initWeights.map { try startingWeights($0, base: base) } ?? base
+    // Read once: the run's identity and the summary both carry it.
+    let initWeightsSHA = try job.initWeights.map { try sha256Hex(ofFile: $0) }
     guard layers < student.config.nLayers else {
         throw InjectionError("the compiled program has \(layers) layers, so \(layers + 1) residuals must be aligned, but the LM has \(student.config.nLayers) blocks; choose a deeper LM or a shallower program")
     }
@@ -135,7 +137,7 @@ public func runDistill(_ job: DistillJob) throws -> DistillOutcome {
         }
     }
     // MARK: loop
-    let runID = try runIdentity(job)
+    let runID = try runIdentity(job, initWeightsSHA: initWeightsSHA)
     let trainer = try Trainer(settings: s, objective: objective, compiled: teacher, data: data,
                               checkpointDir: job.checkpointDir, runID: runID)
     trainer.progress = job.progress
@@ -177,7 +179,7 @@ public func runDistill(_ job: DistillJob) throws -> DistillOutcome {
         threads: Threads.count, blas: BLASChoice(cpu: cpuModelName(), core: Threads.blasCoreName, reason: blasChoiceReason,
                                                  precision: Precision.current.rawValue, precision_reason: Precision.reason),
         seconds_per_phase: objective.phaseSeconds.merging(trainer.timing) { $0 + $1 })
-    summary.init_weights = try job.initWeights.map { StageFiles.DistillSummary.InitWeights(path: $0, sha256: try fileSHA256($0)) }
+    if let path = job.initWeights, let sha = initWeightsSHA { summary.init_weights = .init(path: path, sha256: sha) }
     try writeFileAtomically(job.outSummary, bytes: try summary.encoded())
     var metrics: [String: Double] = ["final_ce": Double(result.last.ce), "final_kl": Double(result.last.kl),
                                      "seconds_per_step": result.seconds / Double(max(steps, 1))]
@@ -200,18 +202,19 @@ func finalCosines(_ log: [DistillLogLine]) -> [Double] {
     return (0..<first.count).map { i in tail.map { $0[i] }.reduce(0, +) / Double(tail.count) }
 }
 
-/// SHA-256 over the settings, task, method, model and the content of every input file: a
-/// checkpoint is only resumed by the same run, also when distill is run by hand.
-func runIdentity(_ job: DistillJob) throws -> String {
+/// SHA-256 over the settings, task, method, model, the content of every input file and the digest
+/// of `--init-weights`: a checkpoint is only resumed by the same run, also when distill is run by hand.
+func runIdentity(_ job: DistillJob, initWeightsSHA: String? = nil) throws -> String {
     var h = SHA256()
     h.update(data: try CanonicalJSON.encode(try canonicalJSON(job.settings)))
     for part in [job.task.rawValue, job.method.rawValue, job.model] { h.update(data: Array(part.utf8)); h.update(data: [0]) }
-    for f in [job.compiled, job.train, job.documents] + (job.initWeights.map { [$0] } ?? []) {
+    for f in [job.compiled, job.train, job.documents] {
         guard let file = FileHandle(forReadingAtPath: f) else { throw InjectionError("cannot read \(f) (needed to identify the run)") }
         defer { try? file.close() }
         while let chunk = try file.read(upToCount: 1 << 22), !chunk.isEmpty { h.update(data: chunk) }
         h.update(data: [0])
     }
+    if let initWeightsSHA { h.update(data: Array(initWeightsSHA.utf8)) }
     return h.finalize().map { String(format: "%02x", $0) }.joined()
 }
 
@@ -222,15 +225,6 @@ func startingWeights(_ path: String, base: TransformerLM) throws -> TransformerL
         throw InjectionError("--init-weights \(path): its model config (\(model.config.nLayers) blocks, width \(model.config.dModel), vocabulary \(model.config.vocabSize)) is not the base model's (\(base.config.nLayers), \(base.config.dModel), \(base.config.vocabSize)); give weights that distill wrote for the same --model")
     }
     return model
-}
-
-/// SHA-256 of a file's bytes, hex, read in chunks.
-func fileSHA256(_ path: String) throws -> String {
-    guard let file = FileHandle(forReadingAtPath: path) else { throw InjectionError("cannot read \(path)") }
-    defer { try? file.close() }
-    var h = SHA256()
-    while let chunk = try file.read(upToCount: 1 << 22), !chunk.isEmpty { h.update(data: chunk) }
-    return h.finalize().map { String(format: "%02x", $0) }.joined()
 }
 
 /// The residual coordinates of the named compiled variables; an unknown label, or the output

@@ -2,6 +2,7 @@
 // another architecture is refused with both configs named.
 import Foundation
 import LM
+import Tasks
 import Testing
 @testable import Injection
 
@@ -30,9 +31,17 @@ import Testing
         #expect(error?.description.contains("4 blocks") == true && error?.description.contains("(3, 32, 12)") == true)
         #expect(throws: (any Error).self) { try startingWeights(dir + "/missing.safetensors", base: base) }
 
-        // The file's digest, as the summary records it: SHA-256 of "abc".
+        // The start weights' digest, as the summary records it (Tasks' sha256Hex): SHA-256 of "abc".
         try Data("abc".utf8).write(to: URL(fileURLWithPath: dir + "/abc"))
-        #expect(try fileSHA256(dir + "/abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(try sha256Hex(ofFile: dir + "/abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        // The run's identity follows the start weights' digest (a checkpoint of another start is refused).
+        let job = { (w: String?) in DistillJob(task: .count, method: .injection, profile: "smoke", settings: TinyTask.settings(steps: 1),
+                                               model: "default", root: ".", compiled: path, train: path, documents: path, outWeights: "",
+                                               outAdapter: "", outLog: "", outSummary: "", checkpointDir: nil, initWeights: w) }
+        let plain = try runIdentity(job(nil))
+        let a = try runIdentity(job(path), initWeightsSHA: "aa"), b = try runIdentity(job(path), initWeightsSHA: "bb")
+        let again = try runIdentity(job(nil))
+        #expect(a != b && a != plain && plain == again)
     }
 }
 
