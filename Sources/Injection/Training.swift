@@ -69,12 +69,14 @@ public final class Trainer {
         if settings.textBatch > 0 && objective.weights.gamma != 0 && data.textRows.count < settings.textBatch {
             throw InjectionError("\(data.textRows.count) general-text rows are fewer than one batch of \(settings.textBatch)")
         }
-        if settings.taskBatches == .sameLength && Trainer.sameLengthBatchesPerEpoch(data.train, batch: settings.taskBatch) == 0 {
+        let perEpoch = Dictionary(grouping: data.train, by: \.lmTokens.count).values.reduce(0) { $0 + $1.count / settings.taskBatch }
+        if settings.taskBatches == .sameLength && perEpoch == 0 {
             let lengths = Dictionary(grouping: data.train, by: \.lmTokens.count).mapValues(\.count)
             throw InjectionError("--task-batches same-length: no token length has \(settings.taskBatch) training rows (rows per length: \(lengths.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "))); use --task-batches shuffled or a smaller --task-batch")
         }
         self.settings = settings; self.objective = objective; teacherModel = compiled; self.data = data
         self.checkpointDir = checkpointDir; self.runID = runID
+        sameLengthBatchesPerEpoch = perEpoch
         var groups = [AdamWGroup(name: "model", store: objective.student.params,
                                  hyper: AdamWHyper(lr: settings.lrModel, weightDecay: settings.weightDecay))]
         if objective.method == .injection {
@@ -140,10 +142,7 @@ public final class Trainer {
     }
 
     /// Σ over token lengths of ⌊rows of that length / taskBatch⌋ (the same in every epoch).
-    static func sameLengthBatchesPerEpoch(_ train: [TaskRecord], batch: Int) -> Int {
-        Dictionary(grouping: train, by: \.lmTokens.count).values.reduce(0) { $0 + $1.count / batch }
-    }
-    lazy var sameLengthBatchesPerEpoch = Trainer.sameLengthBatchesPerEpoch(data.train, batch: settings.taskBatch)
+    let sameLengthBatchesPerEpoch: Int
 
     private var sameLengthCache: (epoch: Int, batches: [[Int]])? = nil
     func sameLengthIndices(step s: Int) -> [Int] {
@@ -164,23 +163,33 @@ public final class Trainer {
     var checkpointPath: String? { checkpointDir.map { $0 + "/checkpoint.safetensors" } }
     var logPath: String? { checkpointDir.map { $0 + "/log.jsonl" } }
 
-    func saveCheckpoint(step: Int, log: [DistillLogLine], curve: [(step: Int, accuracy: Double)]) throws {
+    /// Lines of `log.jsonl` that the last checkpoint counts (the file grows by appends only).
+    private var logLinesOnDisk = 0
+
+    /// Appends the log lines since the last checkpoint to `log.jsonl`, then writes the checkpoint
+    /// (atomically) with the line count it goes with. A crash between the two leaves lines that the
+    /// checkpoint does not count; `resume` cuts them off. The validation curve is in the log lines.
+    func saveCheckpoint(step: Int, log: [DistillLogLine]) throws {
         guard let dir = checkpointDir, let path = checkpointPath, let logPath else { return }
         for g in optimizer.groups where !allFinite(g.store.values) {
             throw NonFiniteLossError(description: "distill: the \(g.name) parameters are not finite after step \(step); no checkpoint was written and the last good one is kept. Lower the learning rates (--lr-model, --lr-adapter) and rerun: it resumes from that checkpoint.")
         }
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         var logBytes: [UInt8] = []
-        for line in log { logBytes += try line.encoded(); logBytes.append(10) }
-        try writeFileAtomically(logPath, bytes: logBytes)
-        let curveText = curve.map { "\($0.step):\($0.accuracy)" }.joined(separator: ",")
-        try TrainingState.write(optimizer, metadata: [
-            "run": runID, "steps_done": String(step), "log_lines": String(log.count), "curve": curveText], to: path)
+        for line in log[logLinesOnDisk...] { logBytes += try line.encoded(); logBytes.append(10) }
+        try appendToFile(logPath, bytes: logBytes)
+        logLinesOnDisk = log.count
+        try TrainingState.write(optimizer, metadata: ["run": runID, "steps_done": String(step), "log_lines": String(log.count)], to: path)
     }
 
-    /// Restores the last checkpoint of this run, if any: (step, log, curve).
+    /// Restores the last checkpoint of this run, if any: (step, log, curve). Without one, a log
+    /// that a run killed before its first checkpoint left is removed.
     func resume() throws -> (Int, [DistillLogLine], [(step: Int, accuracy: Double)])? {
-        guard let path = checkpointPath, let logPath, FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let path = checkpointPath, let logPath else { return nil }
+        guard FileManager.default.fileExists(atPath: path) else {
+            try? FileManager.default.removeItem(atPath: logPath)
+            return nil
+        }
         guard let bytes = FileManager.default.contents(atPath: path) else { throw InjectionError("cannot read checkpoint \(path)") }
         let meta = try TrainingState.decode([UInt8](bytes), into: optimizer, source: path)
         guard meta["run"] == runID else {
@@ -189,14 +198,17 @@ public final class Trainer {
         guard let step = Int(meta["steps_done"] ?? ""), let lines = Int(meta["log_lines"] ?? "") else {
             throw InjectionError("checkpoint \(path) lacks steps_done/log_lines metadata; delete \(checkpointDir!) to start afresh")
         }
-        let log = try readStageLines(DistillLogLine.self, from: FileManager.default.contents(atPath: logPath) ?? Data(),
+        var log = try readStageLines(DistillLogLine.self, from: FileManager.default.contents(atPath: logPath) ?? Data(),
                                      path: logPath, what: "distill log line")
-        guard log.count == lines else { throw InjectionError("\(logPath) has \(log.count) lines, the checkpoint expects \(lines); delete \(checkpointDir!) to start afresh") }
-        let curve = (meta["curve"] ?? "").split(separator: ",").compactMap { item -> (step: Int, accuracy: Double)? in
-            let parts = item.split(separator: ":")
-            guard parts.count == 2, let s = Int(parts[0]), let a = Double(parts[1]) else { return nil }
-            return (s, a)
+        guard log.count >= lines else { throw InjectionError("\(logPath) has \(log.count) lines, the checkpoint expects \(lines); delete \(checkpointDir!) to start afresh") }
+        if log.count > lines {          // appended after the checkpoint, before a crash: not counted
+            log.removeLast(log.count - lines)
+            var kept: [UInt8] = []
+            for line in log { kept += try line.encoded(); kept.append(10) }
+            try writeFileAtomically(logPath, bytes: kept)
         }
+        logLinesOnDisk = lines
+        let curve = log.compactMap { l in l.validation_accuracy.map { (step: l.step, accuracy: $0) } }
         return (step, log, curve)
     }
 
@@ -294,11 +306,11 @@ public final class Trainer {
             bar?.advance(1, fields: barFields(losses, curve.last?.accuracy, rolled))
             if step % settings.checkpointEvery == 0 {
                 let t0 = monotonicSeconds()
-                try saveCheckpoint(step: step, log: log, curve: curve)
+                try saveCheckpoint(step: step, log: log)
                 timing["checkpoints", default: 0] += monotonicSeconds() - t0
             }
             if stopRequested != 0 {
-                if step % settings.checkpointEvery != 0 { try saveCheckpoint(step: step, log: log, curve: curve) }
+                if step % settings.checkpointEvery != 0 { try saveCheckpoint(step: step, log: log) }
                 interrupted = true
                 break
             }

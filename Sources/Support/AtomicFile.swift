@@ -56,3 +56,24 @@ public func writeFileAtomically(_ path: String,
     let dfd = open(dir.isEmpty ? "." : dir, O_RDONLY | O_DIRECTORY)
     if dfd >= 0 { fsync(dfd); close(dfd) }
 }
+
+/// Appends `bytes` to `path` (created if missing) and fsyncs it: for logs that only grow, where a
+/// crash may leave a tail that a reader then ignores (distill's checkpoint counts its log lines).
+public func appendToFile(_ path: String, bytes: some Collection<UInt8>) throws {
+    let array = Array(bytes)
+    let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw FileWriteError(description: "cannot open \(path) to append: \(String(cString: strerror(errno)))") }
+    defer { close(fd) }
+    var written = 0
+    while written < array.count {
+        let n = array.withUnsafeBytes { write(fd, $0.baseAddress! + written, array.count - written) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            let e = errno
+            throw FileWriteError(description: "cannot append to \(path): \(String(cString: strerror(e)))"
+                + (e == ENOSPC ? " (disk full: free space and rerun)" : ""))
+        }
+        written += n
+    }
+    guard fsync(fd) == 0 else { throw FileWriteError(description: "cannot fsync \(path): \(String(cString: strerror(errno)))") }
+}

@@ -3,12 +3,13 @@ import Foundation
 import JSONText
 import Testing
 @testable import Artifacts
+import TestSupport
 
 @Suite struct DigestTests {
     @Test func knownAnswers() throws {
         #expect(Digest.of("abc").hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(Digest.of([UInt8]()).hex == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        let dir = makeTempDir()
+        let dir = try makeTemporaryDirectory()
         defer { removeTree(dir) }
         try Data("abc".utf8).write(to: URL(fileURLWithPath: dir + "/f"))
         #expect(try hashFile(dir + "/f") == Digest.of("abc"))

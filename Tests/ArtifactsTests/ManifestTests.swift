@@ -1,10 +1,11 @@
 // Manifests round-trip through the store; the run index maps keys to them.
 import Testing
 @testable import Artifacts
+import TestSupport
 
 @Suite struct ManifestTests {
     @Test func recordsAndRestoresRuns() throws {
-        let dir = makeTempDir("manifest")
+        let dir = try makeTemporaryDirectory("manifest")
         defer { removeTree(dir) }
         let store = try Store(root: dir)
         let out = try store.put(Array("model".utf8))

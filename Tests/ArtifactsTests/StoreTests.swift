@@ -4,10 +4,11 @@ import Foundation
 import SafeTensors
 import Testing
 @testable import Artifacts
+import TestSupport
 
 @Suite struct StoreTests {
     @Test func namesObjectsByThePayloadHash() throws {
-        let dir = makeTempDir("store")
+        let dir = try makeTemporaryDirectory("store")
         defer { removeTree(dir) }
         let store = try Store(root: dir)
         let d = try store.put(Array("abc".utf8))
@@ -19,7 +20,7 @@ import Testing
     }
 
     @Test func identityDoesNotDependOnCompression() throws {
-        let dir = makeTempDir("store")
+        let dir = try makeTemporaryDirectory("store")
         defer { removeTree(dir) }
         var fast = try Store(root: dir + "/a")
         fast.compression = CompressionSettings(level: 1, workers: 0)
@@ -30,7 +31,7 @@ import Testing
     }
 
     @Test func streamsLargeFilesBothWays() throws {
-        let dir = makeTempDir("store")
+        let dir = try makeTemporaryDirectory("store")
         defer { removeTree(dir) }
         let store = try Store(root: dir + "/artifacts")
         var rng = SystemRandomNumberGenerator()
@@ -45,7 +46,7 @@ import Testing
 
     @Test func objectsAreOrdinaryZstdFiles() throws {
         // `zstd -d` outside graft gives back the payload (here a safetensors bundle).
-        let dir = makeTempDir("store")
+        let dir = try makeTemporaryDirectory("store")
         defer { removeTree(dir) }
         let store = try Store(root: dir)
         var w = SafeTensorsWriter(metadata: ["format": "graft-test", "version": "1"])
@@ -64,7 +65,7 @@ import Testing
     }
 
     @Test func deterministicObjectBytes() throws {
-        let dir = makeTempDir("store")
+        let dir = try makeTemporaryDirectory("store")
         defer { removeTree(dir) }
         let a = try Store(root: dir + "/a"), b = try Store(root: dir + "/b")
         let payload = (0..<3_000_000).map { UInt8(truncatingIfNeeded: ($0 &* 2654435761) >> 13) }
@@ -74,7 +75,7 @@ import Testing
     }
 
     @Test func failedWriteLeavesNothing() throws {
-        let dir = makeTempDir("store")
+        let dir = try makeTemporaryDirectory("store")
         defer { removeTree(dir) }
         let store = try Store(root: dir)
         struct Boom: Error {}
@@ -89,7 +90,7 @@ import Testing
     }
 
     @Test func flippedByteFailsNamingTheObjectAndItsStage() throws {
-        let dir = makeTempDir("store")
+        let dir = try makeTemporaryDirectory("store")
         defer { removeTree(dir) }
         let store = try Store(root: dir)
         let payload = Array(String(repeating: "graft payload ", count: 5000).utf8)
@@ -113,7 +114,7 @@ import Testing
     }
 
     @Test func truncatedOrMissingObjectsFail() throws {
-        let dir = makeTempDir("store")
+        let dir = try makeTemporaryDirectory("store")
         defer { removeTree(dir) }
         let store = try Store(root: dir)
         let d = try store.put(Array(repeating: 42, count: 10000))

@@ -3,10 +3,11 @@
 import Foundation
 import Testing
 @testable import Artifacts
+import TestSupport
 
 @Suite struct ZstdStreamsTests {
     @Test func emptyAndMultiBlockPayloads() throws {
-        let dir = makeTempDir("zstd")
+        let dir = try makeTemporaryDirectory("zstd")
         defer { removeTree(dir) }
         let store = try Store(root: dir)
         #expect(try store.get(store.put([])) == [])
@@ -15,7 +16,7 @@ import Testing
     }
 
     @Test func trailingGarbageIsCorruption() throws {
-        let dir = makeTempDir("zstd")
+        let dir = try makeTemporaryDirectory("zstd")
         defer { removeTree(dir) }
         let store = try Store(root: dir)
         let d = try store.put(Array("hello".utf8))

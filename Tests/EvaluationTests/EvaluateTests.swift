@@ -12,6 +12,7 @@ import LM
 import Tasks
 @testable import Evaluation
 import StageFiles
+import TestSupport
 
 @Suite(.serialized) struct EvaluateTests {
     @Test func validationReportsEveryProblem() throws {
@@ -35,7 +36,7 @@ import StageFiles
     }
 
     @Test func realPathOnAFewExamplesPerPart() throws {
-        let dir = try temporaryFolder("real")
+        let dir = try makeTemporaryDirectory("real")
         try writeTaskData(.dyck, profile: "smoke", sizes: TaskSizes(pool: 200, test: 20, ood: 6), options: OODOptions(), seed: 1,
                           outputs: TaskOutputs(train: dir + "/train.jsonl", test: dir + "/test.jsonl", ood: dir + "/ood.jsonl", card: dir + "/card.json"))
         try writeCorpora(packages: repoRoot + "/vendor/packages", outputs: CorporaOutputs(

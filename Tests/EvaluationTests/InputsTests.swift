@@ -3,10 +3,11 @@
 import Testing
 @testable import Evaluation
 import Tasks
+import TestSupport
 
 @Suite struct InputsTests {
     @Test func taskRowsParseAndBadLinesAreAllReported() throws {
-        let dir = try temporaryFolder("inputs")
+        let dir = try makeTemporaryDirectory("inputs")
         let good = dir + "/test.jsonl"
         try write("{\"prompt\":\"1 + 2 =\",\"label\":\"3\",\"lm_tokens\":[1,2]}\n\n{\"prompt\":\"10 + 20 =\",\"label\":\"30\"}\n", to: good)
         #expect(try readTaskRows(good, task: .sum, requireSet: false) == [TaskRow(prompt: "1 + 2 =", label: "3"), TaskRow(prompt: "10 + 20 =", label: "30")])
@@ -36,7 +37,7 @@ import Tasks
 
     /// Data of one task read under another task's name fails at the file and line (issue 16, defect 7).
     @Test func rowsOfAnotherTaskAreRefused() throws {
-        let dir = try temporaryFolder("inputs-task")
+        let dir = try makeTemporaryDirectory("inputs-task")
         let count = dir + "/count.jsonl"
         try write("{\"prompt\":\"What is the number of 'x' in this text? x y\\nAnswer:\",\"label\":\"1\"}\n", to: count)
         #expect(try readTaskRows(count, task: .count, requireSet: false).count == 1)
@@ -51,7 +52,7 @@ import Tasks
     }
 
     @Test func corporaRowsParse() throws {
-        let dir = try temporaryFolder("corpora")
+        let dir = try makeTemporaryDirectory("corpora")
         try write("{\"sentence\":\"good .\",\"label\":1,\"idx\":0}\n", to: dir + "/sst2.jsonl")
         #expect(try readSST2(dir + "/sst2.jsonl") == [SentimentRow(sentence: "good .", label: 1)])
         try write("{\"sentence\":\"bad\",\"label\":2,\"idx\":0}\n", to: dir + "/bad.jsonl")
@@ -67,7 +68,7 @@ import Tasks
     /// What generate-data's row types write (`jsonLine`), evaluate's readers read back, quotes,
     /// backslashes and non-ASCII text included.
     @Test func corporaRowsRoundTripFromTheWriter() throws {
-        let dir = try temporaryFolder("corpora-roundtrip")
+        let dir = try makeTemporaryDirectory("corpora-roundtrip")
         let tricky = "he said \"no\" \\ déjà vu\tend"
         try write(SST2Row(sentence: tricky, label: 0, idx: 7).jsonLine + SST2Row(sentence: "ok", label: 1, idx: 8).jsonLine, to: dir + "/sst2.jsonl")
         #expect(try readSST2(dir + "/sst2.jsonl") == [SentimentRow(sentence: tricky, label: 0), SentimentRow(sentence: "ok", label: 1)])

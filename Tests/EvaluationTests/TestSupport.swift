@@ -36,13 +36,6 @@ func realModel() throws -> (model: TransformerLM, tokenizer: BPETokenizer) {
     try loadRunnableModel("default", root: repoRoot)
 }
 
-/// A fresh temporary folder.
-func temporaryFolder(_ name: String) throws -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("graft-eval-tests-\(name)-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    return dir
-}
-
 func write(_ text: String, to path: String) throws {
     try Data(text.utf8).write(to: URL(fileURLWithPath: path))
 }

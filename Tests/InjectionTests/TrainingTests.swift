@@ -6,16 +6,12 @@ import StageFiles
 import Testing
 import Foundation
 import Artifacts
+import Support
 import Tensor
 @testable import Injection
+import TestSupport
 
 @Suite struct TrainingTests {
-    func tempDir() -> String {
-        let d = NSTemporaryDirectory() + "graft-injection-\(UUID().uuidString)"
-        try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-        return d
-    }
-
     func bytes(_ log: [DistillLogLine]) throws -> [[UInt8]] { try log.map { try $0.encoded() } }
 
     func fingerprint(_ t: Trainer) -> [UInt32] {
@@ -58,29 +54,38 @@ import Tensor
 
     @Test func resumeIsBitExact() throws {
         for method in Method.allCases {
-            let straight = try TinyTask.trainer(method, steps: 8)
-            let rs = try straight.run()
-            let dir = tempDir()
-            defer { try? FileManager.default.removeItem(atPath: dir) }
             var s = TinyTask.settings(steps: 8)
             s.checkpointEvery = 3
+            s.validateEvery = 2             // the curve (steps 2, 4, 6, 8) is rebuilt from the log on resume
+            let straight = try TinyTask.trainer(method, steps: 8, settings: s)
+            let rs = try straight.run()
+            let dir = try makeTemporaryDirectory("injection")
+            defer { try? FileManager.default.removeItem(atPath: dir) }
             // "crash" after step 5: the run of 5 steps leaves the checkpoint of step 3; steps 4–5 are redone
             var first = s; first.steps = 5
             _ = try TinyTask.trainer(method, steps: 5, checkpointDir: dir, settings: first).run()
             // a writer killed mid-checkpoint leaves only its temporary; the resumed run removes it
             let partial = dir + "/.tmp-checkpoint.safetensors-99999-1"
             try Data(repeating: 0, count: 4096).write(to: URL(fileURLWithPath: partial))
+            // the log grows by appends: the checkpoint of step 3 counts 3 lines; a line appended by a
+            // run killed before its next checkpoint could land is cut off on resume
+            let logPath = dir + "/log.jsonl"
+            #expect(try String(contentsOfFile: logPath, encoding: .utf8).split(separator: "\n").count == 3)
+            let extra = try rs.log[3].encoded() + [10]
+            try appendToFile(logPath, bytes: extra)
             let resumed = try TinyTask.trainer(method, steps: 8, checkpointDir: dir, settings: s)
             let rr = try resumed.run()
             #expect(!FileManager.default.fileExists(atPath: partial))
             #expect(fingerprint(resumed) == fingerprint(straight), "\(method)")
             #expect(try bytes(rr.log) == bytes(rs.log), "\(method)")
+            #expect(rr.curve.map(\.step) == rs.curve.map(\.step) && rr.curve.map(\.accuracy) == rs.curve.map(\.accuracy), "\(method)")
+            #expect(rs.curve.map(\.step) == [2, 4, 6, 8])
             #expect(rr.stepsDone == 8)
         }
     }
 
     @Test func checkpointOfAnotherRunIsRefused() throws {
-        let dir = tempDir()
+        let dir = try makeTemporaryDirectory("injection")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var s = TinyTask.settings(steps: 2)
         s.checkpointEvery = 1
@@ -90,7 +95,7 @@ import Tensor
     }
 
     @Test func nonFiniteLossStopsAndKeepsTheLastGoodCheckpoint() throws {
-        let dir = tempDir()
+        let dir = try makeTemporaryDirectory("injection")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var s = TinyTask.settings(steps: 2)
         s.checkpointEvery = 1

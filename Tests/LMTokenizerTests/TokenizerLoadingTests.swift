@@ -3,10 +3,11 @@
 import Foundation
 import Testing
 @testable import LM
+import TestSupport
 
 @Suite struct TokenizerLoadingTests {
     func write(_ vocab: [String: Int], _ merges: String) throws -> (String, String) {
-        let d = try tempDir()
+        let d = try makeTemporaryDirectory("lm-tok")
         try JSONSerialization.data(withJSONObject: vocab).write(to: URL(fileURLWithPath: d + "/vocab.json"))
         try Data(merges.utf8).write(to: URL(fileURLWithPath: d + "/merges.txt"))
         return (d + "/vocab.json", d + "/merges.txt")

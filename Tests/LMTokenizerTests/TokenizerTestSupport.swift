@@ -2,6 +2,7 @@
 // test cache) and a tiny hand-made byte-level vocabulary.
 import Foundation
 @testable import LM
+import TestSupport
 
 let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().path
@@ -22,8 +23,3 @@ func tinyVocabulary(extra: [String], merges: [(String, String)], controls: [Stri
                          preTokenizer: pre, eos: nil, bos: nil)
 }
 
-func tempDir() throws -> String {
-    let d = FileManager.default.temporaryDirectory.path + "/graft-lm-tok-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-    try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-    return d
-}

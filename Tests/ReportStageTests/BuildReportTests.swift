@@ -11,6 +11,7 @@ import Reporting
 import Testing
 import ReportStage
 import StageFiles
+import TestSupport
 
 func options(_ files: [String: [String]], outDir: String? = nil) -> ReportOptions {
     var o = ReportOptions()
@@ -27,7 +28,7 @@ func options(_ files: [String: [String]], outDir: String? = nil) -> ReportOption
 
 @Suite struct BuildReportTests {
     @Test func tablesAreCompleteWithNotRunCells() throws {
-        let inputs = try loadReportInputs(options(try dyckInputs(temporaryDirectory("complete"))))
+        let inputs = try loadReportInputs(options(try dyckInputs(try makeTemporaryDirectory("complete"))))
         let t3 = inputs.table3()
         #expect(t3.rows.count == 9 && t3.rows.allSatisfy { $0.count == t3.columns.count })
         #expect(t3.rows.allSatisfy { row in row.allSatisfy { !$0.plain.isEmpty } })
@@ -56,7 +57,7 @@ func options(_ files: [String: [String]], outDir: String? = nil) -> ReportOption
     }
 
     @Test func nothingGivenStillFillsEveryCell() throws {
-        let dir = temporaryDirectory("empty")
+        let dir = try makeTemporaryDirectory("empty")
         let built = try runReportBuild(options([:], outDir: dir))
         #expect(built.markdown.contains("not run: no evaluation of dyck/injection given"))
         #expect(built.json.metrics.isEmpty && built.json.not_run["table3/count/baseline/accuracy"] == "no evaluation of count/baseline given")
@@ -64,8 +65,8 @@ func options(_ files: [String: [String]], outDir: String? = nil) -> ReportOption
     }
 
     @Test func numbersRoundTripIntoReportJSON() throws {
-        let dir = temporaryDirectory("roundtrip")
-        _ = try runReportBuild(options(try dyckInputs(temporaryDirectory("roundtrip-in")), outDir: dir))
+        let dir = try makeTemporaryDirectory("roundtrip")
+        _ = try runReportBuild(options(try dyckInputs(try makeTemporaryDirectory("roundtrip-in")), outDir: dir))
         let r = try ReportJSON.read(dir)
         #expect(r.meta.profile == "smoke" && r.meta.commit == "0123abc" && r.meta.inputs.count == 12)
         #expect(r.meta.inputs.allSatisfy { $0.sha256.count == 64 })
@@ -92,8 +93,8 @@ func options(_ files: [String: [String]], outDir: String? = nil) -> ReportOption
     }
 
     @Test func markdownLinksExactlyTheBundledPNGs() throws {
-        let dir = temporaryDirectory("links")
-        let built = try runReportBuild(options(try dyckInputs(temporaryDirectory("links-in")), outDir: dir))
+        let dir = try makeTemporaryDirectory("links")
+        let built = try runReportBuild(options(try dyckInputs(try makeTemporaryDirectory("links-in")), outDir: dir))
         let links = built.markdown.split(separator: "\n").filter { $0.hasPrefix("![") }.map { line -> String in
             String(line[line.index(after: line.lastIndex(of: "(")!)..<line.lastIndex(of: ")")!])
         }
@@ -104,13 +105,13 @@ func options(_ files: [String: [String]], outDir: String? = nil) -> ReportOption
         for l in links { #expect(FileManager.default.fileExists(atPath: dir + "/" + l), "\(l)") }
         #expect(built.pngs.allSatisfy { Array($0.bytes.prefix(8)) == pngSignature })
         let tar = dir + "/figures.tar"
-        var o = options(try dyckInputs(temporaryDirectory("links-in"))); o.outFigures = tar
+        var o = options(try dyckInputs(try makeTemporaryDirectory("links-in"))); o.outFigures = tar
         try runReportBuild(o)
         #expect(try readBundle(tar).map(\.name) == built.pngs.map(\.name))
     }
 
     @Test func htmlIsSelfContainedAndWellFormed() throws {
-        let built = try buildReport(try loadReportInputs(options(try dyckInputs(temporaryDirectory("html-in")))), options([:]))
+        let built = try buildReport(try loadReportInputs(options(try dyckInputs(try makeTemporaryDirectory("html-in")))), options([:]))
         let html = built.html
         #expect(html.hasPrefix("<!DOCTYPE html>") && !html.contains("src=") && !html.contains("href=") && !html.contains("@import"))
         let body = String(html.drop(while: { $0 != "\n" }).dropFirst())
@@ -121,7 +122,7 @@ func options(_ files: [String: [String]], outDir: String? = nil) -> ReportOption
     }
 
     @Test func deterministic() throws {
-        let files = try dyckInputs(temporaryDirectory("det-in"))
+        let files = try dyckInputs(try makeTemporaryDirectory("det-in"))
         let a = try buildReport(try loadReportInputs(options(files)), options(files))
         let b = try buildReport(try loadReportInputs(options(files)), options(files))
         let (ja, jb) = (try a.json.json(), try b.json.json())
@@ -129,7 +130,7 @@ func options(_ files: [String: [String]], outDir: String? = nil) -> ReportOption
     }
 
     @Test func badInputsAreReportedAtOnce() throws {
-        let dir = temporaryDirectory("bad")
+        let dir = try makeTemporaryDirectory("bad")
         let wrongTask = try write(evaluationJSON(task: "sum", method: "none", accuracy: 0.5), dir + "/sum.json")
         let wrongFormat = try write(#"{"format":"graft-decode","version":1}"#, dir + "/x.json")
         var o = options(["evaluation": ["dyck/none=\(wrongTask)", "dyck/fancy=\(wrongTask)", "count/none=\(wrongFormat)", "sum/none"],
@@ -149,7 +150,7 @@ func options(_ files: [String: [String]], outDir: String? = nil) -> ReportOption
     }
 
     @Test func aFileOfAnotherVersionIsNamed() throws {
-        let dir = temporaryDirectory("version")
+        let dir = try makeTemporaryDirectory("version")
         let text = try evaluationJSON(task: "dyck", method: "none", accuracy: 0.5)
             .replacingOccurrences(of: "\"version\":\(EvaluationFile.version)", with: "\"version\":99")
         #expect(text.contains("\"version\":99"))
@@ -169,8 +170,9 @@ let chromiumPath: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].f
     func chromium(_ args: [String]) throws -> (Int32, String, String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: chromiumPath!)
+        let profile = try makeTemporaryDirectory("chromium-profile")
         p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage",
-                       "--user-data-dir=" + temporaryDirectory("chromium-profile")] + args
+                       "--user-data-dir=" + profile] + args
         let out = Pipe(), err = Pipe()
         p.standardOutput = out; p.standardError = err
         try p.run()
@@ -180,8 +182,8 @@ let chromiumPath: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].f
     }
 
     @Test(.enabled(if: chromiumPath != nil, "Debian's chromium is not installed")) func rendersInHeadlessChromium() throws {
-        let dir = temporaryDirectory("chromium")
-        let built = try runReportBuild(options(try dyckInputs(temporaryDirectory("chromium-in")), outDir: dir))
+        let dir = try makeTemporaryDirectory("chromium")
+        let built = try runReportBuild(options(try dyckInputs(try makeTemporaryDirectory("chromium-in")), outDir: dir))
         let url = "file://" + dir + "/report.html"
         let (status, dom, _) = try chromium(["--dump-dom", url])
         #expect(status == 0)

@@ -6,12 +6,8 @@ import Decoding
 import Foundation
 import Reporting
 import StageFiles
+import TestSupport
 
-func temporaryDirectory(_ name: String) -> String {
-    let d = FileManager.default.temporaryDirectory.path + "/graft-report-\(getpid())/\(name)"
-    try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-    return d
-}
 
 func write(_ text: String, _ path: String) throws -> String {
     try Data(text.utf8).write(to: URL(fileURLWithPath: path))

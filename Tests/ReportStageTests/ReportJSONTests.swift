@@ -5,12 +5,13 @@ import Foundation
 import Reporting
 import Testing
 import ReportStage
+import TestSupport
 
 @Suite struct ReportJSONTests {
     @Test func diffOfTwoSmallReports() throws {
-        let a = temporaryDirectory("diff-a"), b = temporaryDirectory("diff-b")
-        _ = try runReportBuild(options(try dyckInputs(temporaryDirectory("diff-a-in"), accuracy: 0.875), outDir: a))
-        var files = try dyckInputs(temporaryDirectory("diff-b-in"), accuracy: 0.5)
+        let a = try makeTemporaryDirectory("diff-a"), b = try makeTemporaryDirectory("diff-b")
+        _ = try runReportBuild(options(try dyckInputs(try makeTemporaryDirectory("diff-a-in"), accuracy: 0.875), outDir: a))
+        var files = try dyckInputs(try makeTemporaryDirectory("diff-b-in"), accuracy: 0.5)
         files["decode"] = nil; files["figures"] = nil
         files["evaluation"] = files["evaluation"]!.filter { !$0.hasPrefix("dyck/none=") }
         _ = try runReportBuild(options(files, outDir: b))
@@ -25,15 +26,15 @@ import ReportStage
     }
 
     @Test func headlineMetrics() throws {
-        let dir = temporaryDirectory("headline")
-        let built = try runReportBuild(options(try dyckInputs(temporaryDirectory("headline-in")), outDir: dir))
+        let dir = try makeTemporaryDirectory("headline")
+        let built = try runReportBuild(options(try dyckInputs(try makeTemporaryDirectory("headline-in")), outDir: dir))
         let h = built.json.headlineMetrics
         #expect(h["dyck_injection_accuracy"] == 0.875 && h["dyck_baseline_accuracy"] == 0.875 && h["dyck_none_accuracy"] == 0)
         #expect(h["numbers"] == Double(built.json.metrics.count) && h["not_run"] == Double(built.json.not_run.count))
     }
 
     @Test func unreadableReportsAreErrors() throws {
-        let d = temporaryDirectory("diff-bad")
+        let d = try makeTemporaryDirectory("diff-bad")
         #expect(throws: ReportError.self) { try diffReports(d, d) }
         try Data(#"{"format":"graft-decode","version":1,"meta":{"title":"","profile":"","base_model":"","commit":"","inputs":[]},"metrics":{},"not_run":{}}"#.utf8)
             .write(to: URL(fileURLWithPath: d + "/report.json"))

@@ -9,6 +9,7 @@ import JSONText
 import RASP
 import Testing
 @testable import Tasks
+import TestSupport
 
 let repositoryRoot = URL(fileURLWithPath: packagesDir).deletingLastPathComponent().deletingLastPathComponent().path
 
@@ -44,7 +45,7 @@ struct CompileStage {
         let source = try String(contentsOfFile: program, encoding: .utf8)
         let m = try compile(source: source, file: program, vocab: vocab, maxSeqLen: maxSeqLen, causal: causal,
                             bos: bos, mlpExactness: mlpExactness)
-        let dir = tempDir()
+        let dir = try makeTemporaryDirectory("tasks")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try writeCompiledModel(m, to: dir + "/model.safetensors")
         return try readCompiledModel(dir + "/model.safetensors")
@@ -76,7 +77,7 @@ struct CompiledRow {
         // (test = min(20 % of the distinct ones, 1,000) = 1,000) to keep the training-set alignment short.
         var sizes = TaskSizes.of(task, profile: .default)
         if task != .sum { sizes.pool = 6000 }
-        let dir = tempDir()
+        let dir = try makeTemporaryDirectory("tasks")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let outputs = TaskOutputs(train: dir + "/train.jsonl", test: dir + "/test.jsonl", ood: dir + "/ood.jsonl", card: dir + "/card.json")
         try writeTaskData(task, profile: "default", sizes: sizes, options: OODOptions(), seed: 42, outputs: outputs, tokenizer: tokenizer)

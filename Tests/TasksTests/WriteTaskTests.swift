@@ -3,6 +3,7 @@
 import Foundation
 import Testing
 @testable import Tasks
+import TestSupport
 
 @Suite struct WriteTaskTests {
     func write(_ task: TaskKind, seed: UInt64, dir: String, tokenizer: (any TextTokenizer)? = nil) throws -> [Data] {
@@ -14,7 +15,7 @@ import Testing
     }
 
     @Test func byteIdenticalForSameSeed() throws {
-        let d = tempDir()
+        let d = try makeTemporaryDirectory("tasks")
         defer { try? FileManager.default.removeItem(atPath: d) }
         let a = try write(.sum, seed: 9, dir: d, tokenizer: tinySum)
         let b = try write(.sum, seed: 9, dir: d, tokenizer: tinySum)
@@ -48,7 +49,7 @@ import Testing
     @Test func readerReadsWhatTheWriterWrote() throws {
         let c = CompiledInput(lmTokens: [5, 12, 7], compiledTokens: ["bos", "1", " ", "2"], lmToCompiled: [1, 2, 3], promptTokens: 2)
         let rows = [TaskRow(prompt: "a\"b\\c\nd\u{1}é", label: "7", set: "s", compiled: c), TaskRow(prompt: "x", label: "y")]
-        let path = tempDir() + "/rows.jsonl"
+        let path = try makeTemporaryDirectory("tasks") + "/rows.jsonl"
         var bytes: [UInt8] = []
         appendJSONLine(Example(prompt: rows[0].prompt, label: rows[0].label), set: rows[0].set, compiled: c, to: &bytes)
         bytes += Array(jsonLine(Example(prompt: "x", label: "y")).utf8)
@@ -61,7 +62,7 @@ import Testing
         #expect(try readTaskFile(path, needs: TaskFileNeeds(), limit: 1).rows.count == 1)
         #expect(try readTaskFile(path, needs: TaskFileNeeds(), accept: { $0.compiled == nil }).refused == 1)
 
-        let d = tempDir()
+        let d = try makeTemporaryDirectory("tasks")
         defer { try? FileManager.default.removeItem(atPath: d) }
         _ = try write(.count, seed: 3, dir: d, tokenizer: nil)
         for file in ["train", "test"] { #expect(try readTaskFile(d + "/\(file).jsonl", needs: TaskFileNeeds(task: .count)).rows.count > 0) }
