@@ -3,7 +3,10 @@
 // the answer tokens seen in the fitting rows), fitted on training rows and scored by argmax on
 // held-out rows. Answer token j of a row with p prompt tokens is lm_tokens[p + j], predicted at
 // position p + j − 1. It tells where a model holds its answer linearly, so where detach-and-roll's
-// hook can ask for it (docs/distill.md). Legend: D LM width, A answer alphabet size.
+// hook can ask for it (docs/distill.md). Given detach-and-roll's projector P at its hooked residual,
+// two more probes are fitted there: on P·h (what the kept subspace holds of the answer, all that the
+// blocks above the hook receive of their own row) and on h − P·h (what the roll replaces).
+// Legend: D LM width, A answer alphabet size.
 import Foundation
 import LM
 import Tasks
@@ -23,9 +26,31 @@ public struct AnswerProbe: Codable, Sendable, Equatable {
     /// Per answer token: share of held-out rows whose token is the fitting rows' most common one (the prior).
     public var priorAccuracy: [Double?]
     public var ridge: Double
+    /// At the hooked residual of an injected model: the probe on the kept subspace and on its complement.
+    public var split: SubspaceSplit?
+
+    /// The answer probe at one residual, fitted on the projection of the residual onto a subspace
+    /// (`kept`) and onto its orthogonal complement (`complement`).
+    public struct SubspaceSplit: Codable, Sendable, Equatable {
+        public var residual: Int
+        /// The subspace's dimension (the adapter's output rows).
+        public var dims: Int
+        public var keptTokenAccuracy: [Double?], keptExactMatch: Double
+        public var complementTokenAccuracy: [Double?], complementExactMatch: Double
+        /// Mean over the held-out answer-predicting positions of ‖P·h‖ / ‖h‖: how much of the
+        /// residual's length the kept part has (what the blocks above the hook get of their own row).
+        public var keptNormShare: Double
+
+        enum CodingKeys: String, CodingKey {
+            case residual, dims
+            case keptNormShare = "kept_norm_share"
+            case keptTokenAccuracy = "kept_token_accuracy", keptExactMatch = "kept_exact_match"
+            case complementTokenAccuracy = "complement_token_accuracy", complementExactMatch = "complement_exact_match"
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case format, version, alphabet, ridge, examples
+        case format, version, alphabet, ridge, examples, split
         case fitExamples = "fit_examples", tokenAccuracy = "token_accuracy", exactMatch = "exact_match"
         case priorAccuracy = "prior_accuracy"
     }
@@ -38,8 +63,10 @@ struct ProbeRow {
     var answer: ArraySlice<Int> { tokens[promptTokens...] }
 }
 
-/// Fits and scores the probe at every residual of `lm` (all blocks are run).
+/// Fits and scores the probe at every residual of `lm` (all blocks are run); with `split`, also on
+/// residual `split.residual` projected by `split.projector` ([D, D], e.g. detach-and-roll's) and by its complement.
 public func probeAnswer(lm: TransformerLM, fit: [TaskRow], test: [TaskRow], ridge: Double,
+                        split: (residual: Int, projector: [Float], dims: Int)? = nil,
                         tokenText: (Int) -> String, progress: (String) -> Void = { _ in }) throws -> AnswerProbe {
     func rows(_ r: [TaskRow], _ what: String) throws -> [ProbeRow] {
         try r.enumerated().map { i, row in
@@ -56,32 +83,56 @@ public func probeAnswer(lm: TransformerLM, fit: [TaskRow], test: [TaskRow], ridg
     let residuals = lm.config.nLayers + 1, d = lm.config.dModel, a = alphabet.count
     let longest = max(fitRows.map(\.answer.count).max() ?? 0, testRows.map(\.answer.count).max() ?? 0)
 
-    // Residual r at the answer-predicting positions of one row: [m, D] per residual.
-    func features(_ row: ProbeRow) throws -> [[Float]] {
-        let all = try lmResiduals(lm, tokens: Array(row.tokens[..<(row.tokens.count - 1)]), at: Array(0..<residuals))
-        return all.map { x in
-            row.answer.indices.flatMap { t in x[((t - 1) * d)..<(t * d)] }
+    if let split {
+        guard (0..<residuals).contains(split.residual), split.projector.count == d * d else {
+            throw DecodeError("answer probe: a subspace split at residual \(split.residual) with \(split.projector.count) projector values; the LM has residuals 0..<\(residuals) of width \(d)")
         }
     }
-    var equations = (0..<residuals).map { _ in NormalEquations(inputWidth: d, outputWidth: a) }
+    // Residual r at the answer-predicting positions of one row: [m, D] per residual; with a split,
+    // two more entries: the split residual's kept part P·h and its complement h − P·h.
+    func features(_ row: ProbeRow) throws -> [[Float]] {
+        let all = try lmResiduals(lm, tokens: Array(row.tokens[..<(row.tokens.count - 1)]), at: Array(0..<residuals))
+        var x = all.map { x in
+            row.answer.indices.flatMap { t in x[((t - 1) * d)..<(t * d)] }
+        }
+        if let split {
+            let h = x[split.residual], m = row.answer.count
+            var kept = [Float](repeating: 0, count: m * d)
+            gemm(transA: false, transB: false, m: m, n: d, k: d, alpha: 1, a: h, lda: d, b: split.projector, ldb: d,
+                 beta: 0, c: &kept, ldc: d)           // P is symmetric
+            x.append(kept)
+            x.append(zip(h, kept).map { $0 - $1 })
+        }
+        return x
+    }
+    let probed = residuals + (split == nil ? 0 : 2)
+    var equations = (0..<probed).map { _ in NormalEquations(inputWidth: d, outputWidth: a) }
     var counts = [[Int]](repeating: [Int](repeating: 0, count: a), count: longest)
     for (i, row) in fitRows.enumerated() {
         let x = try features(row)
         var y = [Float](repeating: 0, count: row.answer.count * a)
         for (j, t) in row.answer.enumerated() { let c = index[t]!; y[j * a + c] = 1; counts[j][c] += 1 }
-        for r in 0..<residuals { try equations[r].add(x: x[r], y: y, rows: row.answer.count) }
+        for r in 0..<probed { try equations[r].add(x: x[r], y: y, rows: row.answer.count) }
         if (i + 1) % 100 == 0 { progress("answer probe: \(i + 1)/\(fitRows.count) fitting rows") }
     }
     let probes = try equations.map { try $0.solve(ridge: ridge) }
     let prior = counts.map { c in alphabet[c.indices.max { c[$0] < c[$1] }!] }
 
-    var right = [[Int]](repeating: [Int](repeating: 0, count: longest), count: residuals)
+    var right = [[Int]](repeating: [Int](repeating: 0, count: longest), count: probed)
     var seen = [Int](repeating: 0, count: longest), priorRight = [Int](repeating: 0, count: longest)
-    var exact = [Int](repeating: 0, count: residuals)
+    var exact = [Int](repeating: 0, count: probed)
+    var normShare = 0.0, normPositions = 0
     for row in testRows {
         let x = try features(row)
+        if split != nil {
+            for j in row.answer.indices.map({ $0 - row.promptTokens }) {
+                func norm(_ v: [Float]) -> Double { v[(j * d)..<((j + 1) * d)].reduce(0) { $0 + Double($1) * Double($1) }.squareRoot() }
+                let whole = norm(x[split!.residual])
+                if whole > 0 { normShare += norm(x[residuals]) / whole; normPositions += 1 }
+            }
+        }
         for (j, t) in row.answer.enumerated() { seen[j] += 1; if t == prior[j] { priorRight[j] += 1 } }
-        for r in 0..<residuals {
+        for r in 0..<probed {
             let scores = try probes[r].apply(x[r], rows: row.answer.count)
             var all = true
             for (j, t) in row.answer.enumerated() {
@@ -93,10 +144,17 @@ public func probeAnswer(lm: TransformerLM, fit: [TaskRow], test: [TaskRow], ridg
         }
     }
     func share(_ n: Int, _ of: Int) -> Double? { of == 0 ? nil : Double(n) / Double(of) }
+    let tokenAccuracy = right.map { r in r.indices.map { share(r[$0], seen[$0]) } }
+    let exactMatch = exact.map { Double($0) / Double(max(testRows.count, 1)) }
     return AnswerProbe(alphabet: alphabet.map(tokenText), fitExamples: fitRows.count, examples: testRows.count,
-                       tokenAccuracy: right.map { r in r.indices.map { share(r[$0], seen[$0]) } },
-                       exactMatch: exact.map { Double($0) / Double(max(testRows.count, 1)) },
-                       priorAccuracy: priorRight.indices.map { share(priorRight[$0], seen[$0]) }, ridge: ridge)
+                       tokenAccuracy: Array(tokenAccuracy[..<residuals]), exactMatch: Array(exactMatch[..<residuals]),
+                       priorAccuracy: priorRight.indices.map { share(priorRight[$0], seen[$0]) }, ridge: ridge,
+                       split: split.map { sp in
+                           AnswerProbe.SubspaceSplit(residual: sp.residual, dims: sp.dims,
+                                         keptTokenAccuracy: tokenAccuracy[residuals], keptExactMatch: exactMatch[residuals],
+                                         complementTokenAccuracy: tokenAccuracy[residuals + 1], complementExactMatch: exactMatch[residuals + 1],
+                                         keptNormShare: normShare / Double(max(normPositions, 1)))
+                       })
 }
 
 extension AnswerProbe {
@@ -115,6 +173,11 @@ extension AnswerProbe {
         s += "| prior | " + priorAccuracy.map(pct).joined(separator: " | ") + " | |\n"
         for (r, acc) in tokenAccuracy.enumerated() {
             s += "| \(r) | " + acc.map(pct).joined(separator: " | ") + " | \(pct(exactMatch[r])) |\n"
+        }
+        if let split {
+            s += "| \(split.residual), kept subspace (\(split.dims) dims) | " + split.keptTokenAccuracy.map(pct).joined(separator: " | ") + " | \(pct(split.keptExactMatch)) |\n"
+            s += "| \(split.residual), its complement | " + split.complementTokenAccuracy.map(pct).joined(separator: " | ") + " | \(pct(split.complementExactMatch)) |\n"
+            s += "\nAt the answer-predicting positions of residual \(split.residual) the kept part has " + String(format: "%.1f", 100 * split.keptNormShare) + " % of the residual's length (mean of ‖P·h‖ / ‖h‖).\n"
         }
         return s
     }

@@ -95,8 +95,16 @@ public func runDecode(_ o: DecodeOptions, log: (String) -> Void = { _ in }) thro
     let layer = o.layer ?? top
     if let path = o.answerProbe {
         guard let train = o.train, let test = o.test else { throw DecodeError("--answer-probe needs --train (fitting rows) and --test (held-out rows)") }
+        // With distill's adapter: also split the hooked residual (after block `top`) into the kept
+        // subspace of detach-and-roll (the span of the output rows) and its complement.
+        let split = try adapterFile.flatMap { (adapter, info) -> (residual: Int, projector: [Float], dims: Int)? in
+            guard info.layers == k, adapter.lmWidth == full.config.dModel, top + 1 <= full.config.nLayers else { return nil }
+            let dims = compiled.output.dims
+            let rows = Array(adapter.outputRows(dims)[..<(dims.count * adapter.lmWidth)])   // weights; the biases follow
+            return (top + 1, try subspaceProjector(rows: rows, r: dims.count, d: adapter.lmWidth), dims.count)
+        }
         let probe = try probeAnswer(lm: full, fit: try readTaskRows(train, limit: o.fitExamples),
-                                    test: try readTaskRows(test, limit: o.examples), ridge: o.ridge,
+                                    test: try readTaskRows(test, limit: o.examples), ridge: o.ridge, split: split,
                                     tokenText: { bpe.decode([$0]) }, progress: log)
         try writeFileAtomically(path, bytes: [UInt8](try probe.json()))
         log("answer probe (\(probe.fitExamples) fitting rows, \(probe.examples) held out), held-out accuracy per residual (%):\n" + probe.table)

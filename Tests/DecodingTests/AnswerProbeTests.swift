@@ -37,4 +37,30 @@ import Testing
         #expect { try probeAnswer(lm: lm, fit: [TaskRow(prompt: "a", label: "b")], test: test, ridge: 1e-3, tokenText: { "\($0)" }) }
             throws: { "\($0)".contains("fitting row 1") }
     }
+
+    /// Split at residual 0: with P = I the kept part is the whole residual (decodes every answer) and the
+    /// complement is zero (the probe can only answer its bias: one token for all, at most the prior's
+    /// share); with P = 0 the two swap. A split outside the residuals is an error naming it.
+    @Test func subspaceSplitKeepsWhatTheProjectorKeeps() throws {
+        let config = ModelConfig(family: .gpt2, vocabSize: 8, contextLength: 8, dModel: 16, nLayers: 2, nHeads: 2,
+                                 nKVHeads: 2, dFF: 32, normEps: 1e-5, tiedEmbeddings: true)
+        let lm = try TransformerLM(randomlyInitialized: config, seed: 3)
+        let fit = rows(60, seed: 0), test = rows(30, seed: 1)
+        let d = 16
+        let identity = (0..<(d * d)).map { $0 / d == $0 % d ? Float(1) : 0 }
+        let all = try probeAnswer(lm: lm, fit: fit, test: test, ridge: 1e-6, split: (0, identity, d), tokenText: { "t\($0)" })
+        let split = try #require(all.split)
+        #expect(split.residual == 0 && split.dims == d)
+        #expect(split.keptExactMatch == 1 && split.complementExactMatch <= all.priorAccuracy[0]!)
+        #expect(abs(split.keptNormShare - 1) < 1e-5)
+        #expect(all.tokenAccuracy.count == 3, "the split adds no residual to the per-residual table")
+        let none = try probeAnswer(lm: lm, fit: fit, test: test, ridge: 1e-6, split: (0, [Float](repeating: 0, count: d * d), 0),
+                                   tokenText: { "t\($0)" })
+        #expect(none.split!.complementExactMatch == 1 && none.split!.keptExactMatch <= none.priorAccuracy[0]!)
+        #expect(none.split!.keptNormShare == 0)
+        #expect(all.table.contains("| 0, kept subspace (16 dims) | 100 | 100 |"))
+        #expect(try JSONDecoder().decode(AnswerProbe.self, from: try all.json()) == all)
+        #expect { try probeAnswer(lm: lm, fit: fit, test: test, ridge: 1e-6, split: (3, identity, d), tokenText: { "\($0)" }) }
+            throws: { "\($0)".contains("residual 3") }
+    }
 }
