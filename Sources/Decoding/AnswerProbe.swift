@@ -40,10 +40,13 @@ public struct AnswerProbe: Codable, Sendable, Equatable {
         /// Mean over the held-out answer-predicting positions of ‖P·h‖ / ‖h‖: how much of the
         /// residual's length the kept part has (what the blocks above the hook get of their own row).
         public var keptNormShare: Double
+        /// The same for the part that varies between positions: Σ‖P·(h − h̄)‖² / Σ‖h − h̄‖² over the
+        /// held-out answer-predicting positions (h̄ their mean), the kept share of the variance.
+        public var keptVarianceShare: Double
 
         enum CodingKeys: String, CodingKey {
             case residual, dims
-            case keptNormShare = "kept_norm_share"
+            case keptNormShare = "kept_norm_share", keptVarianceShare = "kept_variance_share"
             case keptTokenAccuracy = "kept_token_accuracy", keptExactMatch = "kept_exact_match"
             case complementTokenAccuracy = "complement_token_accuracy", complementExactMatch = "complement_exact_match"
         }
@@ -122,13 +125,20 @@ public func probeAnswer(lm: TransformerLM, fit: [TaskRow], test: [TaskRow], ridg
     var seen = [Int](repeating: 0, count: longest), priorRight = [Int](repeating: 0, count: longest)
     var exact = [Int](repeating: 0, count: probed)
     var normShare = 0.0, normPositions = 0
+    // Σ and Σ of squares of h and P·h over the held-out answer positions, for the variance shares.
+    var sumWhole = [Double](repeating: 0, count: d), sumKept = [Double](repeating: 0, count: d)
+    var squaresWhole = 0.0, squaresKept = 0.0
     for row in testRows {
         let x = try features(row)
-        if split != nil {
+        if let split {
             for j in row.answer.indices.map({ $0 - row.promptTokens }) {
-                func norm(_ v: [Float]) -> Double { v[(j * d)..<((j + 1) * d)].reduce(0) { $0 + Double($1) * Double($1) }.squareRoot() }
-                let whole = norm(x[split!.residual])
-                if whole > 0 { normShare += norm(x[residuals]) / whole; normPositions += 1 }
+                let whole = x[split.residual][(j * d)..<((j + 1) * d)], kept = x[residuals][(j * d)..<((j + 1) * d)]
+                let wholeSquares = whole.reduce(0) { $0 + Double($1) * Double($1) }
+                let keptSquares = kept.reduce(0) { $0 + Double($1) * Double($1) }
+                for (i, v) in whole.enumerated() { sumWhole[i] += Double(v) }
+                for (i, v) in kept.enumerated() { sumKept[i] += Double(v) }
+                squaresWhole += wholeSquares; squaresKept += keptSquares
+                if wholeSquares > 0 { normShare += (keptSquares / wholeSquares).squareRoot(); normPositions += 1 }
             }
         }
         for (j, t) in row.answer.enumerated() { seen[j] += 1; if t == prior[j] { priorRight[j] += 1 } }
@@ -153,7 +163,13 @@ public func probeAnswer(lm: TransformerLM, fit: [TaskRow], test: [TaskRow], ridg
                            AnswerProbe.SubspaceSplit(residual: sp.residual, dims: sp.dims,
                                          keptTokenAccuracy: tokenAccuracy[residuals], keptExactMatch: exactMatch[residuals],
                                          complementTokenAccuracy: tokenAccuracy[residuals + 1], complementExactMatch: exactMatch[residuals + 1],
-                                         keptNormShare: normShare / Double(max(normPositions, 1)))
+                                         keptNormShare: normShare / Double(max(normPositions, 1)),
+                                         keptVarianceShare: {
+                                             let n = Double(max(normPositions, 1))
+                                             let whole = squaresWhole - sumWhole.reduce(0) { $0 + $1 * $1 } / n
+                                             let kept = squaresKept - sumKept.reduce(0) { $0 + $1 * $1 } / n
+                                             return whole > 0 ? kept / whole : 0
+                                         }())
                        })
 }
 
@@ -177,7 +193,7 @@ extension AnswerProbe {
         if let split {
             s += "| \(split.residual), kept subspace (\(split.dims) dims) | " + split.keptTokenAccuracy.map(pct).joined(separator: " | ") + " | \(pct(split.keptExactMatch)) |\n"
             s += "| \(split.residual), its complement | " + split.complementTokenAccuracy.map(pct).joined(separator: " | ") + " | \(pct(split.complementExactMatch)) |\n"
-            s += "\nAt the answer-predicting positions of residual \(split.residual) the kept part has " + String(format: "%.1f", 100 * split.keptNormShare) + " % of the residual's length (mean of ‖P·h‖ / ‖h‖).\n"
+            s += "\nAt the answer-predicting positions of residual \(split.residual) the kept part has " + String(format: "%.1f", 100 * split.keptNormShare) + " % of the residual's length (mean of ‖P·h‖ / ‖h‖) and " + String(format: "%.1f", 100 * split.keptVarianceShare) + " % of its variance between positions.\n"
         }
         return s
     }

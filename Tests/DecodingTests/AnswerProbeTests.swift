@@ -52,12 +52,12 @@ import Testing
         let split = try #require(all.split)
         #expect(split.residual == 0 && split.dims == d)
         #expect(split.keptExactMatch == 1 && split.complementExactMatch <= all.priorAccuracy[0]!)
-        #expect(abs(split.keptNormShare - 1) < 1e-5)
+        #expect(abs(split.keptNormShare - 1) < 1e-5 && abs(split.keptVarianceShare - 1) < 1e-5)
         #expect(all.tokenAccuracy.count == 3, "the split adds no residual to the per-residual table")
         let none = try probeAnswer(lm: lm, fit: fit, test: test, ridge: 1e-6, split: (0, [Float](repeating: 0, count: d * d), 0),
                                    tokenText: { "t\($0)" })
         #expect(none.split!.complementExactMatch == 1 && none.split!.keptExactMatch <= none.priorAccuracy[0]!)
-        #expect(none.split!.keptNormShare == 0)
+        #expect(none.split!.keptNormShare == 0 && none.split!.keptVarianceShare == 0)
         #expect(all.table.contains("| 0, kept subspace (16 dims) | 100 | 100 |"))
         #expect(try JSONDecoder().decode(AnswerProbe.self, from: try all.json()) == all)
         #expect { try probeAnswer(lm: lm, fit: fit, test: test, ridge: 1e-6, split: (3, identity, d), tokenText: { "\($0)" }) }
