@@ -34,6 +34,9 @@ public struct ArrowError: Error, CustomStringConvertible {
 enum ArrowType { case utf8, largeUtf8, int(bits: Int, signed: Bool), bool }
 
 /// Reads every record batch of an Arrow IPC stream and concatenates the columns.
+/// Bytes of a bitmap of `n` bits (no overflow for any n ≥ 0).
+func bitmapBytes(_ n: Int) -> Int { n / 8 + (n % 8 == 0 ? 0 : 1) }
+
 public func readArrowStream(_ bytes: [UInt8], file: String) throws -> ArrowTable {
     var p = 0
     var names: [String] = []
@@ -60,7 +63,7 @@ public func readArrowStream(_ bytes: [UInt8], file: String) throws -> ArrowTable
         let msg = try FlatTable.root(meta, what: file)
         let headerType = try msg.u8(1)
         let bodyLength = Int(try msg.i64(3))
-        guard bodyLength >= 0, p + bodyLength <= bytes.count else { throw fail("message body of \(bodyLength) bytes runs past the end") }
+        guard bodyLength >= 0, bodyLength <= bytes.count - p else { throw fail("message body of \(bodyLength) bytes runs past the end") }
         let body = p
         p += bodyLength
         guard let header = try msg.table(2) else { throw fail("message without header") }
@@ -88,46 +91,50 @@ public func readArrowStream(_ bytes: [UInt8], file: String) throws -> ArrowTable
         case 3:   // RecordBatch
             guard sawSchema else { throw fail("record batch before schema") }
             if try header.table(3) != nil { throw ArrowError(description: "\(file): compressed record batches are not supported") }
+            // Counts, offsets and lengths come from the file: each is checked against the buffers it
+            // must fit (without overflow) before it sizes a loop or an allocation.
             let n = Int(try header.i64(0))
+            guard n >= 0 else { throw fail("record batch of \(n) rows") }
             let (bufStart, bufCount) = try header.structs(2, stride: 16)
             guard bufCount >= types.count * 2 else { throw fail("record batch has \(bufCount) buffers for \(types.count) columns") }
             var b = 0
             func buffer() throws -> Range<Int> {
-                let off = Int(try readU64(meta, bufStart + 16 * b, file))
-                let length = Int(try readU64(meta, bufStart + 16 * b + 8, file))
+                guard b < bufCount else { throw fail("record batch has \(bufCount) buffers, too few for its \(types.count) columns") }
+                let off = try readU64(meta, bufStart + 16 * b, file), length = try readU64(meta, bufStart + 16 * b + 8, file)
                 b += 1
-                guard off >= 0, length >= 0, off + length <= bodyLength else { throw fail("buffer \(b - 1) outside the message body") }
-                return (body + off)..<(body + off + length)
+                guard off <= UInt64(bodyLength), length <= UInt64(bodyLength) - off else { throw fail("buffer \(b - 1) outside the message body") }
+                let (o, l) = (Int(off), Int(length))
+                return (body + o)..<(body + o + l)
             }
             for (c, t) in types.enumerated() {
                 let validity = try buffer()
                 func isNull(_ i: Int) -> Bool {
                     validity.isEmpty ? false : bytes[validity.lowerBound + i / 8] & (1 << UInt8(i % 8)) == 0
                 }
-                if !validity.isEmpty && validity.count * 8 < n { throw fail("validity bitmap too short in column '\(names[c])'") }
+                if !validity.isEmpty && validity.count < bitmapBytes(n) { throw fail("validity bitmap too short in column '\(names[c])'") }
                 switch t {
                 case .utf8, .largeUtf8:
                     let w = { if case .largeUtf8 = t { 8 } else { 4 } }()
                     let offs = try buffer(), data = try buffer()
-                    guard offs.count >= (n + 1) * w else { throw fail("offsets buffer too short in column '\(names[c])'") }
+                    guard offs.count / w > n else { throw fail("offsets buffer too short in column '\(names[c])'") }
                     var out: [String] = []
                     out.reserveCapacity(n)
                     for i in 0..<n {
-                        let a = w == 4 ? Int(try readU32(bytes, offs.lowerBound + 4 * i, file)) : Int(try readU64(bytes, offs.lowerBound + 8 * i, file))
-                        let e = w == 4 ? Int(try readU32(bytes, offs.lowerBound + 4 * i + 4, file)) : Int(try readU64(bytes, offs.lowerBound + 8 * i + 8, file))
-                        guard a <= e, e <= data.count else { throw fail("string offsets out of range in column '\(names[c])' row \(i)") }
-                        out.append(isNull(i) ? "" : String(decoding: bytes[(data.lowerBound + a)..<(data.lowerBound + e)], as: UTF8.self))
+                        let a = w == 4 ? UInt64(try readU32(bytes, offs.lowerBound + 4 * i, file)) : try readU64(bytes, offs.lowerBound + 8 * i, file)
+                        let e = w == 4 ? UInt64(try readU32(bytes, offs.lowerBound + 4 * i + 4, file)) : try readU64(bytes, offs.lowerBound + 8 * i + 8, file)
+                        guard a <= e, e <= UInt64(data.count) else { throw fail("string offsets out of range in column '\(names[c])' row \(i)") }
+                        out.append(isNull(i) ? "" : String(decoding: bytes[(data.lowerBound + Int(a))..<(data.lowerBound + Int(e))], as: UTF8.self))
                     }
                     if case .strings(let prev) = columns[c] { columns[c] = .strings(prev + out) }
                 case .bool:
                     let data = try buffer()
-                    guard data.count * 8 >= n else { throw fail("boolean buffer too short in column '\(names[c])'") }
+                    guard data.count >= bitmapBytes(n) else { throw fail("boolean buffer too short in column '\(names[c])'") }
                     let out = (0..<n).map { i in Int64(bytes[data.lowerBound + i / 8] >> UInt8(i % 8) & 1) }
                     if case .integers(let prev) = columns[c] { columns[c] = .integers(prev + out) }
                 case .int(let bits, let signed):
                     let data = try buffer()
                     let w = bits / 8
-                    guard [1, 2, 4, 8].contains(w), data.count >= n * w else { throw fail("integer buffer too short in column '\(names[c])'") }
+                    guard [1, 2, 4, 8].contains(w), data.count / w >= n else { throw fail("integer buffer too short in column '\(names[c])'") }
                     var out: [Int64] = []
                     out.reserveCapacity(n)
                     for i in 0..<n {

@@ -69,6 +69,8 @@ struct FlatTable {
     func tables(_ i: Int) throws -> [FlatTable] {
         guard let t = try target(i) else { return [] }
         let n = Int(try readU32(buf, t, what))
+        // The count comes from the file: check that the vector fits before making n elements.
+        guard n <= (buf.count - t - 4) / 4 else { throw FlatBufferError(description: "\(what): vector of \(n) tables out of range") }
         return try (0..<n).map { k in
             let p = t + 4 + 4 * k
             return try FlatTable(buf, at: p + Int(try readU32(buf, p, what)), what: what)
