@@ -198,15 +198,16 @@ public final class Trainer {
         guard let step = Int(meta["steps_done"] ?? ""), let lines = Int(meta["log_lines"] ?? "") else {
             throw InjectionError("checkpoint \(path) lacks steps_done/log_lines metadata; delete \(checkpointDir!) to start afresh")
         }
-        var log = try readStageLines(DistillLogLine.self, from: FileManager.default.contents(atPath: logPath) ?? Data(),
-                                     path: logPath, what: "distill log line")
-        guard log.count >= lines else { throw InjectionError("\(logPath) has \(log.count) lines, the checkpoint expects \(lines); delete \(checkpointDir!) to start afresh") }
-        if log.count > lines {          // appended after the checkpoint, before a crash: not counted
-            log.removeLast(log.count - lines)
-            var kept: [UInt8] = []
-            for line in log { kept += try line.encoded(); kept.append(10) }
-            try writeFileAtomically(logPath, bytes: kept)
+        // Only the lines the checkpoint counts are read: what follows them was appended by a run
+        // that died before its next checkpoint (possibly mid-line) and is cut off.
+        let text = FileManager.default.contents(atPath: logPath) ?? Data()
+        let counted = text.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).prefix(lines)
+        guard counted.count == lines, counted.allSatisfy({ !$0.isEmpty }) else {
+            throw InjectionError("\(logPath) has fewer than the \(lines) lines the checkpoint expects; delete \(checkpointDir!) to start afresh")
         }
+        let kept = Data(counted.map { Data($0) + [10] }.joined())
+        let log = try readStageLines(DistillLogLine.self, from: kept, path: logPath, what: "distill log line")
+        if kept.count != text.count { try writeFileAtomically(logPath, bytes: [UInt8](kept)) }
         logLinesOnDisk = lines
         let curve = log.compactMap { l in l.validation_accuracy.map { (step: l.step, accuracy: $0) } }
         return (step, log, curve)

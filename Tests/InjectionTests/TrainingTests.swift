@@ -71,7 +71,7 @@ import TestSupport
             // run killed before its next checkpoint could land is cut off on resume
             let logPath = dir + "/log.jsonl"
             #expect(try String(contentsOfFile: logPath, encoding: .utf8).split(separator: "\n").count == 3)
-            let extra = try rs.log[3].encoded() + [10]
+            let extra = try rs.log[3].encoded() + [10] + Array(try rs.log[4].encoded().prefix(20))   // a torn last line
             try appendToFile(logPath, bytes: extra)
             let resumed = try TinyTask.trainer(method, steps: 8, checkpointDir: dir, settings: s)
             let rr = try resumed.run()
@@ -81,6 +81,9 @@ import TestSupport
             #expect(rr.curve.map(\.step) == rs.curve.map(\.step) && rr.curve.map(\.accuracy) == rs.curve.map(\.accuracy), "\(method)")
             #expect(rs.curve.map(\.step) == [2, 4, 6, 8])
             #expect(rr.stepsDone == 8)
+            // on disk: the lines of the checkpoints at steps 3 and 6, the torn tail gone
+            let disk = try bytes(Array(rs.log[..<6])).map { $0 + [10] }.joined()
+            #expect(Array(try Data(contentsOf: URL(fileURLWithPath: logPath))) == Array(disk), "\(method)")
         }
     }
 
