@@ -33,10 +33,10 @@ public struct ArrowError: Error, CustomStringConvertible {
 
 enum ArrowType { case utf8, largeUtf8, int(bits: Int, signed: Bool), bool }
 
-/// Reads every record batch of an Arrow IPC stream and concatenates the columns.
 /// Bytes of a bitmap of `n` bits (no overflow for any n ≥ 0).
 func bitmapBytes(_ n: Int) -> Int { n / 8 + (n % 8 == 0 ? 0 : 1) }
 
+/// Reads every record batch of an Arrow IPC stream and concatenates the columns.
 public func readArrowStream(_ bytes: [UInt8], file: String) throws -> ArrowTable {
     var p = 0
     var names: [String] = []
