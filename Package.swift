@@ -96,11 +96,11 @@ let package = Package(
         .executableTarget(name: "graft-lm", dependencies: ["LM", "Engine", "Tensor", "Support", argumentParser]),
 
         // MARK: - Tests, one target per library
-        // What several test targets share (scratch directories); linked only into tests.
+        // What several test targets share (scratch directories, a seeded generator); linked only into tests.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "JSONTextTests", dependencies: ["JSONText"]),
+        .testTarget(name: "JSONTextTests", dependencies: ["TestSupport", "JSONText"]),
         .testTarget(name: "StageFilesTests", dependencies: ["StageFiles", "JSONText"]),
-        .testTarget(name: "SafeTensorsTests", dependencies: ["SafeTensors"]),
+        .testTarget(name: "SafeTensorsTests", dependencies: ["TestSupport", "SafeTensors"]),
         .testTarget(name: "SupportTests", dependencies: ["Support"]),
         .testTarget(name: "StageCLITests", dependencies: ["StageCLI", "Tasks", "Tensor", argumentParser]),
         .testTarget(name: "ArtifactsTests", dependencies: ["TestSupport", "Artifacts", "JSONText", "SafeTensors"]),

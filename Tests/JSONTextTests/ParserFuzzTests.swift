@@ -5,20 +5,9 @@
 // document that parses again after damage must re-encode canonically without a trap too.
 import Testing
 @testable import JSONText
+import TestSupport
 
 @Suite struct ParserFuzzTests {
-    struct Mix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
-
     let document = #"""
     {"format": "graft-fuzz", "version": 1, "nested": {"a": [1, -2, 3.5e-3, 1e308, -0.0, 9223372036854775807,
      -9223372036854775808, 18446744073709551616], "b": {"c": [[], {}, [[null]], true, false]}},
@@ -40,7 +29,7 @@ import Testing
     @Test func damagedDocumentsNeverTrap() {
         let bytes = Array(document.utf8)
         #expect(outcome(bytes))
-        var rng = Mix(state: 16)
+        var rng = SplitMix64(seed: 16)
         var refused = 0
         let alphabet = Array(#"{}[]",:\"u0123456789eE+-.tfn \#t\#n"#.utf8) + [0x00, 0x80, 0xc3, 0xed, 0xff]
         for _ in 0..<5000 {

@@ -9,18 +9,6 @@ import Testing
 import TestSupport
 
 @Suite struct GGUFFuzzTests {
-    struct Mix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
-
     /// Parses the bytes as a file; true if it parsed and every tensor read back, false for a clear error.
     func outcome(_ bytes: [UInt8], dir: String) -> Bool {
         let path = dir + "/fuzz.gguf"
@@ -52,7 +40,7 @@ import TestSupport
         let dir = try makeTemporaryDirectory("gguf-fuzz")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let bytes = small()
-        var rng = Mix(state: 16)
+        var rng = SplitMix64(seed: 16)
         var parsed = 0, refused = 0
         for _ in 0..<1500 {
             var b = bytes

@@ -6,21 +6,9 @@
 // their size is allocated (a trap or an allocation that large would end the test process).
 import Testing
 @testable import SafeTensors
+import TestSupport
 
 @Suite struct SafeTensorsFuzzTests {
-    /// SplitMix64: the variants are the same on every run.
-    struct Mix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
-
     func valid() throws -> [UInt8] {
         var w = SafeTensorsWriter(metadata: ["format": "fuzz", "version": "1"])
         try w.add("w", shape: [2, 3], floats: [1, -2, 3.5, 0, .pi, -0.0])
@@ -53,7 +41,7 @@ import Testing
 
     @Test func randomByteDamageNeverTraps() throws {
         let bytes = try valid()
-        var rng = Mix(state: 16)
+        var rng = SplitMix64(seed: 16)
         var parsed = 0, refused = 0
         for _ in 0..<3000 {
             var b = bytes

