@@ -84,6 +84,7 @@ public final class Trainer {
                                      hyper: AdamWHyper(lr: settings.lrAdapter, weightDecay: settings.weightDecay)))
         }
         optimizer = AdamW(groups: groups)
+        objective.complementSource = settings.complement
         baseLearningRates = Dictionary(uniqueKeysWithValues: groups.map { ($0.name, $0.hyper.lr) })
     }
 
@@ -264,7 +265,6 @@ public final class Trainer {
             optimizer.zeroGrad()
             let strength = settings.detachAndRollStrength(step: step)
             objective.detachAndRollActive = strength > 0
-            objective.complementSource = settings.complement
             if strength > 0 { objective.detachAndRollStrength = strength }
             let losses = try objective.step(task: batch, text: text, textRows: settings.textBatch, textLength: settings.textTokens)
             guard losses.isFinite else {

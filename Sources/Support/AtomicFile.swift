@@ -31,19 +31,7 @@ public func writeFileAtomically(_ path: String,
         if !closed { close(fd) }
         if !ok { unlink(tmp) }
     }
-    try produce { chunk in
-        var written = 0
-        while written < chunk.count {
-            let n = write(fd, chunk.baseAddress! + written, chunk.count - written)
-            if n < 0 {
-                if errno == EINTR { continue }
-                let e = errno
-                throw FileWriteError(description: "cannot write \(path): \(String(cString: strerror(e)))"
-                    + (e == ENOSPC ? " (disk full: free space and rerun; nothing was replaced)" : ""))
-            }
-            written += n
-        }
-    }
+    try produce { chunk in try writeAll(fd, chunk, "cannot write \(path)", diskFull: "disk full: free space and rerun; nothing was replaced") }
     if fsync(fd) != 0 {
         throw FileWriteError(description: "cannot fsync \(path): \(String(cString: strerror(errno)))")
     }
@@ -64,16 +52,20 @@ public func appendToFile(_ path: String, bytes: some Collection<UInt8>) throws {
     let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw FileWriteError(description: "cannot open \(path) to append: \(String(cString: strerror(errno)))") }
     defer { close(fd) }
+    try array.withUnsafeBytes { try writeAll(fd, $0, "cannot append to \(path)", diskFull: "disk full: free space and rerun") }
+    guard fsync(fd) == 0 else { throw FileWriteError(description: "cannot fsync \(path): \(String(cString: strerror(errno)))") }
+}
+
+/// Writes all of `chunk` to `fd`, retrying short writes and EINTR; an error starts with `what`.
+private func writeAll(_ fd: Int32, _ chunk: UnsafeRawBufferPointer, _ what: String, diskFull: String) throws {
     var written = 0
-    while written < array.count {
-        let n = array.withUnsafeBytes { write(fd, $0.baseAddress! + written, array.count - written) }
+    while written < chunk.count {
+        let n = write(fd, chunk.baseAddress! + written, chunk.count - written)
         if n < 0 {
             if errno == EINTR { continue }
             let e = errno
-            throw FileWriteError(description: "cannot append to \(path): \(String(cString: strerror(e)))"
-                + (e == ENOSPC ? " (disk full: free space and rerun)" : ""))
+            throw FileWriteError(description: "\(what): \(String(cString: strerror(e)))" + (e == ENOSPC ? " (\(diskFull))" : ""))
         }
         written += n
     }
-    guard fsync(fd) == 0 else { throw FileWriteError(description: "cannot fsync \(path): \(String(cString: strerror(errno)))") }
 }
