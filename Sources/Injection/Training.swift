@@ -240,7 +240,7 @@ public final class Trainer {
             if progress { print("distill: resuming from the checkpoint at step \(s) of \(settings.steps)") }
         }
         let bar = progress ? ProgressBar("distill \(objective.method.rawValue)", total: settings.steps, unit: "step", logEvery: 30) : nil
-        if start > 0 { bar?.advance(start) }
+        bar?.resume(from: start)
         var last = StepLosses()
         let began = monotonicSeconds()
         var tokens = 0

@@ -15,6 +15,8 @@ public final class ProgressBar: @unchecked Sendable {
     /// The count and fields of the last line drawn (a log gets no second, identical final line).
     private var lastDrawn: (done: Int, fields: String)?
     private(set) public var done = 0
+    /// Work done before this process (a resumed run): shown in the count, left out of the rate.
+    private var carried = 0
 
     private let write: (String) -> Void
 
@@ -32,6 +34,14 @@ public final class ProgressBar: @unchecked Sendable {
         self.isTerminal = isTerminal
         self.logEvery = logEvery
         self.write = write
+    }
+
+    /// Counts `n` units done by an earlier process (a run resumed from a checkpoint): they fill the
+    /// bar but not the rate, so the ETA is the one of this process's pace. Call before `advance`.
+    public func resume(from n: Int) {
+        lock.lock(); defer { lock.unlock() }
+        precondition(done == carried, "ProgressBar.resume(from:) after advance")
+        carried = max(0, min(n, total)); done = carried
     }
 
     /// Advances by `n` and redraws if enough time has passed. `fields` are shown after the ETA.
@@ -59,7 +69,7 @@ public final class ProgressBar: @unchecked Sendable {
 
     private func draw(now: Date, fields: [(String, String)]) {
         let elapsed = now.timeIntervalSince(start)
-        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        let rate = elapsed > 0 ? Double(done - carried) / elapsed : 0
         let remaining = rate > 0 ? Double(total - done) / rate : .nan
         let fraction = total > 0 ? Double(done) / Double(total) : 1
         let width = 24

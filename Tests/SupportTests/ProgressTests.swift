@@ -45,4 +45,18 @@ final class Lines: @unchecked Sendable {
         #expect(out.text.hasSuffix("\n"))
         #expect(out.lines.count == 1)
     }
+
+    @Test func aResumedBarCountsEarlierWorkButNotInItsRate() {
+        let out = Lines()
+        let p = ProgressBar("work", total: 2000, unit: "step", logEvery: 0, isTerminal: false) { out.text += $0 }
+        p.resume(from: 374)
+        Thread.sleep(forTimeInterval: 0.02)
+        p.advance()
+        // 375 shown; the rate is this process's one step over its elapsed time, not 375 steps in no time.
+        #expect(out.lines.count == 1)
+        #expect(out.lines[0].contains("375/2000"))
+        let rate = out.lines[0].split(separator: " ").firstIndex(of: "step/s").map { Double(out.lines[0].split(separator: " ")[$0 - 1])! }
+        // At most 1 step in ≥ 0.02 s: ≤ 50 step/s (counting the 374 carried steps would give ≥ 18,000).
+        #expect(rate != nil && rate! <= 50)
+    }
 }
