@@ -35,6 +35,11 @@ public struct LossWeights: Sendable, Codable, Equatable {
     /// hooked residual k+1, the output of block k, whose output-subspace part is exactly what
     /// survives detach-and-roll (W_f·h' = W_f·h there, as the rolled complement is orthogonal to W_f's rows).
     public var outputEmphasisAt: OutputEmphasisLayer = .lastAligned
+    /// The form of the δ term: 1 − cos to the compiled one-hot (the default), or a cross-entropy
+    /// over the output variable's values with logits τ·cos(a, e_v) (`softmax`, τ = 10). The cosine's
+    /// push on the right value fades as the vector turns towards it and barely pushes the wrong ones
+    /// down; the cross-entropy asks for a margin, as a linear probe's loss does.
+    public var outputEmphasisLoss: OutputEmphasisLoss = .cosine
     /// ε, a departure from the paper (0 = off): ε·CE of a second task pass without detach-and-roll,
     /// beside the α·CE of the rolled pass, while detach-and-roll acts. The paper's only task loss is
     /// the rolled CE, under which an LM that cannot yet route its answer through the kept subspace
@@ -43,10 +48,16 @@ public struct LossWeights: Sendable, Codable, Equatable {
     /// interchange-intervention training pairs its intervention loss with the task loss.
     public var plainCE: Float = 0
     public init(alpha: Float = 1, beta: Float = 1, gamma: Float = 1, normalization: AlgorithmNormalization = .sum,
-                outputEmphasis: Float = 0, outputEmphasisAt: OutputEmphasisLayer = .lastAligned, plainCE: Float = 0) {
+                outputEmphasis: Float = 0, outputEmphasisAt: OutputEmphasisLayer = .lastAligned,
+                outputEmphasisLoss: OutputEmphasisLoss = .cosine, plainCE: Float = 0) {
         self.alpha = alpha; self.beta = beta; self.gamma = gamma; self.normalization = normalization
-        self.outputEmphasis = outputEmphasis; self.outputEmphasisAt = outputEmphasisAt; self.plainCE = plainCE
+        self.outputEmphasis = outputEmphasis; self.outputEmphasisAt = outputEmphasisAt
+        self.outputEmphasisLoss = outputEmphasisLoss; self.plainCE = plainCE
     }
+}
+
+public enum OutputEmphasisLoss: String, Sendable, Codable, CaseIterable {
+    case cosine, softmax
 }
 
 public enum OutputEmphasisLayer: String, Sendable, Codable, CaseIterable {
@@ -253,12 +264,42 @@ public final class Objective {
         }
         guard !at.isEmpty else { return 0 }
         var d = [Float](repeating: 0, count: a.count)
-        let loss = cosineLossForwardBackward(a: a, c: t, da: &d, n: at.count, features: r, weight: weights.outputEmphasis)
+        let loss = switch weights.outputEmphasisLoss {
+        case .cosine: cosineLossForwardBackward(a: a, c: t, da: &d, n: at.count, features: r, weight: weights.outputEmphasis)
+        case .softmax: cosineSoftmaxLossForwardBackward(a: a, c: t, da: &d, n: at.count, features: r, weight: weights.outputEmphasis)
+        }
         for (j, row) in at.enumerated() {
             for (q, dim) in outputDims.enumerated() { dAdapted[row * c + dim] += d[j * r + q] }
         }
         return loss
     }
+}
+
+/// The mean over `n` rows of −log softmax(τ·a/‖a‖)[y], y = argmax of the row of `c` (a one-hot):
+/// a cross-entropy whose logits are τ times the cosine of `a` with each value's one-hot. Its
+/// gradient, `weight`/n · τ·(g − (g·u)·u)/‖a‖ with u = a/‖a‖ and g = softmax − e_y, is added to `da`.
+/// A zero row contributes log(features) and no gradient. Returns the mean loss (unweighted).
+func cosineSoftmaxLossForwardBackward(a: [Float], c: [Float], da: inout [Float], n: Int, features r: Int,
+                                      weight: Float, tau: Double = 10) -> Float {
+    precondition(a.count == n * r && c.count == n * r && da.count == n * r, "cosineSoftmaxLoss: shapes")
+    guard n > 0 else { return 0 }
+    var total = 0.0
+    for j in 0..<n {
+        let row = (j * r)..<((j + 1) * r)
+        let y = row.max(by: { c[$0] < c[$1] })! - j * r
+        let norm = row.reduce(0.0) { $0 + Double(a[$1]) * Double(a[$1]) }.squareRoot()
+        guard norm > 0 else { total += log(Double(r)); continue }
+        let u = row.map { Double(a[$0]) / norm }
+        let z = u.map { tau * $0 }, top = z.max()!
+        let e = z.map { exp($0 - top) }, sum = e.reduce(0, +)
+        total += -(z[y] - top - log(sum))
+        var g = e.map { $0 / sum }
+        g[y] -= 1
+        let gu = zip(g, u).reduce(0.0) { $0 + $1.0 * $1.1 }
+        let scale = Double(weight) / Double(n) * tau / norm
+        for q in 0..<r { da[j * r + q] += Float(scale * (g[q] - gu * u[q])) }
+    }
+    return Float(total / Double(n))
 }
 
 /// How many rows with a target ≥ 0 have their argmax equal to the target.

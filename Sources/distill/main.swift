@@ -17,6 +17,7 @@ extension LearningRateDecay: ExpressibleByArgument {}
 extension TaskBatching: ExpressibleByArgument {}
 extension OutputRowsInit: ExpressibleByArgument {}
 extension ComplementSource: ExpressibleByArgument {}
+extension OutputEmphasisLoss: ExpressibleByArgument {}
 
 struct Distill: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -80,6 +81,8 @@ struct Distill: ParsableCommand {
     var outputEmphasis: Float?
     @Option(help: "Where δ reads the LM: last-aligned (residual k, default) or hooked (residual k+1, what survives detach-and-roll).")
     var outputEmphasisAt: OutputEmphasisLayer?
+    @Option(help: "Departure (default cosine): the δ term's form: cosine (1 − cos to the compiled one-hot) or softmax (cross-entropy over the output variable's values, logits 10·cos to each value's one-hot).")
+    var outputEmphasisLoss: OutputEmphasisLoss?
     @Option(help: "Departure (default shuffled, the paper): same-length draws each step's task rows from one token length, so detach-and-roll swaps complements between rows whose positions play the same parts.")
     var taskBatches: TaskBatching?
     @Option(help: "Departure (default fitted: as --adapter-init leaves them): unembedding sets the output variable's adapter rows along the LM head's readout of each value's answer token.")
@@ -126,6 +129,7 @@ struct Distill: ParsableCommand {
         }
         if let outputEmphasis { s.loss.outputEmphasis = outputEmphasis }
         if let outputEmphasisAt { s.loss.outputEmphasisAt = outputEmphasisAt }
+        if let outputEmphasisLoss { s.loss.outputEmphasisLoss = outputEmphasisLoss }
         if let taskBatches { s.taskBatches = taskBatches }
         if let outputRows { s.outputRows = outputRows }
         if let plainCe { s.loss.plainCE = plainCe }

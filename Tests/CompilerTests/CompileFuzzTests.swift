@@ -1,19 +1,16 @@
 // Property test: mutations of the real programs that still parse are compiled or refused with an
 // error (never a crash), and every one that compiles agrees with the RASP evaluator.
 import Testing
+import TestSupport
 @testable import Compiler
 @testable import RASP
 
 @Suite struct CompileFuzzTests {
     @Test func mutatedProgramsCompileOrFail() throws {
         let sources = ["shuffle_dyck.rasp", "count.rasp", "int_sum.rasp", "lib/sort_freq.rasp", "lib/shuffle_dyck2.rasp", "lib/reverse.rasp"]
-            .map { readText(programPath($0)) }
-        #expect(sources.allSatisfy { !$0.isEmpty })
-        var state: UInt64 = 99
-        func below(_ n: Int) -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Int((state >> 33) % UInt64(max(n, 1)))
-        }
+            .map { try readTextFile(programPath($0)) }
+        var rng = SplitMix64(seed: 99)
+        func below(_ n: Int) -> Int { rng.below(n) }
         let pieces = ["0", "1", "-1", "2", "True", "None", "\"a\"", "x", "tokens", "indices", "+", "*", "//", "%", "<", "==", "not ", "LT", "TRUE", "EQ"]
         var compiled = 0, attempts = 0, checked = 0
         for i in 0..<400 {

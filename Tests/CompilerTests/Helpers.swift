@@ -1,6 +1,7 @@
 // Shared helpers: locating stages/programs, compiling a program file, and checking a compiled
 // model against the RASP evaluator on given inputs (exhaustive or random).
 import Testing
+import TestSupport
 @testable import Compiler
 @testable import RASP
 
@@ -14,21 +15,8 @@ func programPath(_ name: String) -> String {
     return parts.joined(separator: "/") + "/stages/programs/" + name
 }
 
-func readText(_ path: String) -> String {
-    guard let f = fopen(path, "r") else { return "" }
-    defer { fclose(f) }
-    var bytes: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = fread(&buffer, 1, buffer.count, f)
-        if n <= 0 { break }
-        bytes += buffer[0..<n]
-    }
-    return String(decoding: bytes, as: UTF8.self)
-}
-
 func compileFile(_ name: String, vocab: [String], maxSeqLen: Int, causal: Bool, exactness: Double = 100) throws -> CompiledModel {
-    try compile(source: readText(programPath(name)), file: name, vocab: vocab, maxSeqLen: maxSeqLen, causal: causal, mlpExactness: exactness)
+    try compile(source: readTextFile(programPath(name)), file: name, vocab: vocab, maxSeqLen: maxSeqLen, causal: causal, mlpExactness: exactness)
 }
 
 /// All inputs over `vocab` of length 1…maxLength.

@@ -3,13 +3,14 @@
 // the paper's shuffle-Dyck and int-sum at their real settings, count at max_seq_len 20 (tracr's
 // front-end needs over 15 minutes at 120), and tracr's lib sort_freq, reverse, shuffle_dyck.
 import Testing
+import TestSupport
 @testable import Compiler
 @testable import RASP
 
-func fixture(_ name: String) -> [String] {
+func fixture(_ name: String) throws -> [String] {
     var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
     parts.removeLast()
-    let text = readText(parts.joined(separator: "/") + "/Fixtures/" + name)
+    let text = try readTextFile(parts.joined(separator: "/") + "/Fixtures/" + name)
     return text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
 }
 
@@ -35,7 +36,7 @@ struct LabelCase: Sendable, CustomTestStringConvertible {
 
     @Test(arguments: cases)
     func residualLabelsMatchTracr(_ c: LabelCase) throws {
-        let expected = fixture(c.fixture)
+        let expected = try fixture(c.fixture)
         #expect(!expected.isEmpty)
         let m = try compileFile(c.program, vocab: c.vocab, maxSeqLen: c.maxSeqLen, causal: true, exactness: c.exactness)
         #expect(m.residualLabels == expected)

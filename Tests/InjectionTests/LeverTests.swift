@@ -157,16 +157,17 @@ import Tensor
     }
 
     /// δ alone (α = β = γ = 0), read at residual k or at the hooked residual k+1 (with detach-and-roll
-    /// acting there): the adapter's gradient is finite differences of δ·(1 − cos) on the output
-    /// coordinates, and zero on every other coordinate.
-    @Test(arguments: [OutputEmphasisLayer.lastAligned, .hooked])
-    func outputEmphasisGradientMatchesFiniteDifferences(_ at: OutputEmphasisLayer) throws {
+    /// acting there), as a cosine or a cross-entropy over the values: the adapter's gradient is finite
+    /// differences of the δ term on the output coordinates, and zero on every other coordinate.
+    @Test(arguments: [OutputEmphasisLayer.lastAligned, .hooked], OutputEmphasisLoss.allCases)
+    func outputEmphasisGradientMatchesFiniteDifferences(_ at: OutputEmphasisLayer, _ form: OutputEmphasisLoss) throws {
         let t = try TinyTask.trainer(.injection, steps: 1)
         let o0 = t.objective
         let delta: Float = 2
         let o = Objective(method: .injection, student: o0.student, teacher: nil, adapter: o0.adapter, layers: o0.layers,
                           outputDims: o0.outputDims,
-                          weights: LossWeights(alpha: 0, beta: 0, gamma: 0, outputEmphasis: delta, outputEmphasisAt: at),
+                          weights: LossWeights(alpha: 0, beta: 0, gamma: 0, outputEmphasis: delta, outputEmphasisAt: at,
+                                               outputEmphasisLoss: form),
                           detachAndRoll: at == .hooked)
         let batch = try t.teacherModel!.batch(Array(TinyTask.records()[0..<9]), pad: TinyTask.pad, withTargets: true)
         let a = o.adapter, c = a.compiledWidth
@@ -186,6 +187,30 @@ import Tensor
             let numeric = (up - down) / (2 * h)
             #expect(abs(numeric - grad[j]) <= 2e-3 + 0.02 * abs(numeric), "bias \(j): analytic \(grad[j]), numeric \(numeric)")
         }
+    }
+
+    /// The softmax form of δ on hand-made rows: −log softmax(10·cos) at the one-hot's value; a row
+    /// along its target is nearly free, a row along another value costs about 10 nats, a zero row
+    /// log(values) with no gradient; and the gradient is orthogonal to the row (the loss depends on
+    /// its direction only).
+    @Test func cosineSoftmaxLossValues() {
+        let r = 4
+        let target: [Float] = [0, 0, 1, 0]
+        func loss(_ a: [Float]) -> (Float, [Float]) {
+            var d = [Float](repeating: 0, count: r)
+            return (cosineSoftmaxLossForwardBackward(a: a, c: target, da: &d, n: 1, features: r, weight: 1), d)
+        }
+        let (right, dRight) = loss([0, 0, 3, 0])
+        #expect(abs(Double(right) - log(1 + 3 * exp(-10.0))) < 1e-6)
+        #expect(dRight[2] == 0 || abs(dRight[2]) < 1e-6)             // along the row: nothing to gain
+        let (wrong, dWrong) = loss([3, 0, 0, 0])
+        #expect(abs(Double(wrong) - (10 + log(1 + 3 * exp(-10.0)))) < 1e-5)
+        #expect(dWrong[2] < 0 && dWrong[0] == 0)                      // raise the target; the row's own coordinate is radial
+        let (zero, dZero) = loss([0, 0, 0, 0])
+        #expect(abs(Double(zero) - log(4.0)) < 1e-6 && dZero.allSatisfy { $0 == 0 })
+        let a: [Float] = [0.3, -1.2, 0.5, 2.0]
+        let (_, d) = loss(a)
+        #expect(abs(zip(a, d).reduce(Float(0)) { $0 + $1.0 * $1.1 }) < 1e-5)
     }
 
     /// The rolled validation accuracy is logged at validation steps for injection with detach-and-roll,

@@ -1,5 +1,5 @@
 // What several test targets need alike (a plain library target that only test targets link):
-// one way to make a scratch directory and one seeded generator for fuzz tests, instead of a copy per target.
+// one way to make a scratch directory, read a fixture and seed a fuzz test, instead of a copy per target.
 import Foundation
 
 /// A new, empty directory `<system tmp>/graft-<label>-<UUID>`, unique to this call: the suites
@@ -21,6 +21,20 @@ public struct SplitMix64 {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
-    /// Uniform enough in 0..<n for picking bytes and positions.
-    public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+    /// Uniform enough in 0..<n for picking bytes and positions (0 when n ≤ 1).
+    public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
+}
+
+/// What a test could not read.
+public struct FixtureError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// The UTF-8 text of a file the test needs (a fixture, a program of stages/programs); an
+/// unreadable file is an error naming it, never an empty string that a test would take for content.
+public func readTextFile(_ path: String) throws -> String {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw FixtureError(description: "cannot read \(path) (the test needs it; run the tests from a full checkout)")
+    }
+    return String(decoding: data, as: UTF8.self)
 }
