@@ -2,7 +2,8 @@
 // is done, computes its key and either skips it (fresh), restores it from the run cache (key
 // seen before) or runs it as a child process (up to --jobs at once). pipeline.lock is rewritten
 // after each stage that succeeds; SIGINT/SIGTERM are forwarded to the running stages, whose
-// work is discarded, and the command then exits non-zero.
+// work is discarded, and the command then exits non-zero. The parts: StageSchedule.swift (which
+// stage next), RunControl.swift (child processes and signals), RunLedger.swift (lock, summary, log).
 import Artifacts
 import Foundation
 
@@ -29,15 +30,18 @@ public struct RunSummary: Sendable, Equatable {
     public var succeeded: Bool { failed.isEmpty && notStarted.isEmpty && !interrupted }
 }
 
-/// What `run` decided for a stage whose upstream is done.
+/// What `run` decided for a stage whose key is known.
 enum Decision {
-    case fresh
+    /// The key matches pipeline.lock's entry, whose outputs are all in the store.
+    case fresh(LockEntry)
     case restore(Manifest, Digest, KeyParts)
     case run(KeyParts, reasons: [String])
-    case waiting(upstream: String)
 }
 
 extension Workspace {
+    /// Takes up the selected stages in dependency order (`StageSchedule`): each is fresh,
+    /// restored or launched as a child process (`RunControl`), and every outcome goes to
+    /// pipeline.lock, the summary and the log (`RunLedger`).
     public func run(_ options: RunOptions, log: @escaping @Sendable (String) -> Void) throws -> RunSummary {
         let selected = try spec.closure(of: options.targets)
         var forced = Set<String>()
@@ -53,93 +57,57 @@ extension Workspace {
         let signals = control.installSignalHandlers()
         defer { signals.forEach { $0.cancel() }; signal(SIGINT, SIG_DFL); signal(SIGTERM, SIG_DFL) }
 
-        var lock = try self.lock()
-        lock.stages = lock.stages.filter { spec.stages[$0.key] != nil }   // instances no longer declared drop out on the next write
+        var ledger = RunLedger(lock: try self.lock(), declared: { spec.stages[$0] != nil }, root: root,
+                               profile: options.profile, log: log)
         let codes = try toolCodes()
         let index = RunIndex(store: store)
-        var summary = RunSummary()
-        var outputs: [String: [String: Digest]] = [:]   // of stages that are done
-        var pending = selected
-        var running = Set<String>()
-        var blocked = Set<String>()
-
+        let upstreamOf = selected.reduce(into: [String: [String]]()) { $0[$1] = spec.stages[$1]?.upstream ?? [] }
+        var schedule = StageSchedule(order: selected, upstream: upstreamOf, jobs: options.jobs, keepGoing: options.keepGoing)
         while true {
-            if !control.isCancelled && (summary.failed.isEmpty || options.keepGoing) {
-                // Start (or settle) every stage whose upstream is done, in order, up to --jobs running.
-                var progressed = true
-                while progressed && (summary.failed.isEmpty || options.keepGoing) {
-                    progressed = false
-                    for name in pending where running.count < max(options.jobs, 1) {
-                        let ups = spec.stages[name]!.upstream
-                        if let bad = ups.first(where: { blocked.contains($0) }) {
-                            blocked.insert(name); pending.removeAll { $0 == name }
-                            summary.notStarted.append(name)
-                            log("not started \(name): upstream \(bad) did not finish")
-                            progressed = true; break
-                        }
-                        guard ups.allSatisfy({ outputs[$0] != nil }) else { continue }
-                        pending.removeAll { $0 == name }
-                        progressed = true
-                        let decision: Decision
-                        do {
-                            decision = try decide(name, lock: lock, codes: codes, index: index, forced: forced.contains(name),
-                                                  profile: options.profile, outputs: { outputs[$0] })
-                        } catch {                       // e.g. an input file vanished: this stage fails, running ones finish
-                            summary.failed.append(name)
-                            blocked.insert(name)
-                            log("FAILED  \(name): \(error)")
-                            break
-                        }
-                        switch decision {
-                        case .fresh:
-                            outputs[name] = lock.stages[name]!.outputs
-                            summary.fresh.append(name)
-                            log("fresh   \(name) (key \(lock.stages[name]!.key.short))")
-                        case .restore(let m, let md, let parts):
-                            lock.stages[name] = LockEntry(key: parts.key, profile: options.profile, toolCode: parts.toolCode,
-                                                          command: parts.command, params: parts.paramsDigest, inputs: parts.inputs,
-                                                          outputs: m.outputs, manifest: md, metrics: m.metrics)
-                            try lock.save(root: root)
-                            outputs[name] = m.outputs
-                            summary.restored.append(name)
-                            log("restore \(name): key \(parts.key.short) is in the run cache; outputs restored without running")
-                        case .run(let parts, let reasons):
-                            log("run     \(name): \(reasons.joined(separator: "; "))")
-                            running.insert(name)
-                            let profile = options.profile
-                            Thread.detachNewThread { [self] in
-                                let result = Result { try self.execute(name, parts: parts, profile: profile, control: control, log: log) }
-                                control.finish(name, result)
-                            }
-                        case .waiting: fatalError("upstream outputs are known here")
-                        }
-                        break
+            if control.isCancelled { schedule.stop() }
+            while let step = schedule.next() {
+                switch step {
+                case .notStarted(let name, let upstream):
+                    ledger.notStarted(name, upstream: upstream)
+                case .ready(let name):
+                    let decision: Decision
+                    do {
+                        decision = try decide(name, lock: ledger.lock, codes: codes, index: index, forced: forced.contains(name),
+                                              profile: options.profile, outputs: { schedule.outputs(of: $0) })
+                    } catch {                           // e.g. an input file vanished: this stage fails, running ones finish
+                        ledger.failed(name, error)
+                        schedule.markFailed(name)
+                        continue
+                    }
+                    switch decision {
+                    case .fresh(let entry):
+                        ledger.fresh(name, entry)
+                        schedule.markDone(name, outputs: entry.outputs)
+                    case .restore(let m, let md, let parts):
+                        try ledger.restored(name, m, manifestDigest: md, parts: parts)
+                        schedule.markDone(name, outputs: m.outputs)
+                    case .run(let parts, let reasons):
+                        ledger.starting(name, reasons: reasons)
+                        let profile = options.profile
+                        control.launch(name) { [self] in try execute(name, parts: parts, profile: profile, control: control, log: log) }
                     }
                 }
             }
-            if running.isEmpty { break }
+            if schedule.active.isEmpty { break }
             let (name, result) = control.nextCompletion()
-            running.remove(name)
             switch result {
             case .success(let entry?):
-                lock.stages[name] = entry
-                try lock.save(root: root)
-                outputs[name] = entry.outputs
-                summary.ran.append(name)
-                log("done    \(name) (key \(entry.key.short); \(entry.outputs.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.short)" }.joined(separator: ", ")))")
+                try ledger.ran(name, entry)
+                schedule.markDone(name, outputs: entry.outputs)
             case .success(nil):
-                summary.interrupted = true
-                blocked.insert(name)
-                log("stopped \(name): interrupted; its work directory was removed and pipeline.lock keeps its previous entry")
+                ledger.interrupted(name)
+                schedule.markInterrupted(name)
             case .failure(let e):
-                summary.failed.append(name)
-                blocked.insert(name)
-                log("FAILED  \(name): \(e)")
+                ledger.failed(name, e)
+                schedule.markFailed(name)
             }
         }
-        if control.isCancelled { summary.interrupted = true }
-        summary.notStarted += pending.filter { !summary.notStarted.contains($0) }
-        if summary.interrupted { log("interrupted: \(summary.ran.count) stage(s) finished, unfinished work discarded") }
+        let summary = ledger.finish(neverStarted: schedule.pending, cancelled: control.isCancelled)
         hashes.save()
         return summary
     }
@@ -161,15 +129,24 @@ extension Workspace {
         if !problems.isEmpty { throw SpecError(problems: problems) }
     }
 
+    /// What to do with `name`, whose upstream stages are all done (`outputs` knows theirs).
     func decide(_ name: String, lock: LockFile, codes: [String: Digest], index: RunIndex, forced: Bool,
                 profile: String, outputs: (String) -> [String: Digest]?) throws -> Decision {
-        let (p, waiting) = try keyParts(name, profile: profile, toolCodes: codes, outputs: outputs)
-        guard let parts = p else { return .waiting(upstream: waiting!) }
+        switch try keyParts(name, profile: profile, toolCodes: codes, outputs: outputs) {
+        case .known(let parts):
+            return decide(name, parts: parts, lock: lock, index: index, forced: forced, profile: profile)
+        case .unknown(let up, let out):     // only a pipeline.lock entry or run-cache manifest that lacks the output
+            throw RunError("upstream \(up) is done but its recorded outputs have no \(out) (pipeline.lock or the run cache lists other outputs; `pipeline run --force \(up)` rebuilds them)")
+        }
+    }
+
+    /// Fresh, restore or run, for a stage whose key parts are `parts`.
+    func decide(_ name: String, parts: KeyParts, lock: LockFile, index: RunIndex, forced: Bool, profile: String) -> Decision {
         let entry = lock.stages[name]
         if forced { return .run(parts, reasons: ["forced (--force)"]) }
         if let entry, entry.key == parts.key {
             let missing = entry.outputs.filter { !store.contains($0.value) }.keys.sorted()
-            if missing.isEmpty { return .fresh }
+            if missing.isEmpty { return .fresh(entry) }
             if let m = try? index.manifest(for: parts.key), let md = index.manifestDigest(for: parts.key),
                m.outputs.values.allSatisfy(store.contains) { return .restore(m, md, parts) }
             return .run(parts, reasons: ["outputs missing from the store: \(missing.joined(separator: ", "))"])
@@ -179,6 +156,8 @@ extension Workspace {
         return .run(parts, reasons: entry.map { reasons(name, parts: parts, entry: $0, profile: profile) } ?? ["never run"])
     }
 
+    /// What `run` would do, without running: a stage downstream of one that would run cannot be
+    /// decided until that one's outputs are known.
     func dryRun(_ selected: [String], forced: Set<String>, options: RunOptions, log: (String) -> Void) throws -> RunSummary {
         let lock = try self.lock()
         let codes = try toolCodes()
@@ -186,10 +165,18 @@ extension Workspace {
         var outputs: [String: [String: Digest]] = [:]
         var summary = RunSummary()
         for name in selected {
-            switch try decide(name, lock: lock, codes: codes, index: index, forced: forced.contains(name),
-                              profile: options.profile, outputs: { outputs[$0] }) {
-            case .fresh:
-                outputs[name] = lock.stages[name]!.outputs
+            let parts: KeyParts
+            switch try keyParts(name, profile: options.profile, toolCodes: codes, outputs: { outputs[$0] }) {
+            case .known(let p): parts = p
+            case .unknown(let up, _):
+                summary.ran.append(name)
+                if forced.contains(name) { log("would run       \(name): forced (--force), after \(up)") }
+                else { log("would decide    \(name) after \(up) runs (runs only if the outputs it reads change)") }
+                continue
+            }
+            switch decide(name, parts: parts, lock: lock, index: index, forced: forced.contains(name), profile: options.profile) {
+            case .fresh(let entry):
+                outputs[name] = entry.outputs
                 summary.fresh.append(name)
                 log("fresh           \(name)")
             case .restore(let m, _, _):
@@ -199,99 +186,9 @@ extension Workspace {
             case .run(_, let reasons):
                 summary.ran.append(name)
                 log("would run       \(name): \(reasons.joined(separator: "; "))")
-            case .waiting(let up):
-                summary.ran.append(name)
-                if forced.contains(name) { log("would run       \(name): forced (--force), after \(up)") }
-                else { log("would decide    \(name) after \(up) runs (runs only if the outputs it reads change)") }
             }
         }
         hashes.save()
         return summary
-    }
-}
-
-/// Shared state between the scheduling loop, stage threads and signal handlers.
-final class RunControl: @unchecked Sendable {
-    let condition = NSCondition()
-    var completed: [(String, Result<LockEntry?, Error>)] = []
-    var children: [String: ChildProcess] = [:]
-    var cancelSignal: Int32? = nil
-    /// Says what the runner does after a signal (forwarding, waiting, killing).
-    let log: (String) -> Void
-    /// Seconds a stage has, after the forwarded signal, to stop cleanly (distill writes a
-    /// checkpoint of ≈1.6 GB for the default model) before it is killed.
-    let graceSeconds: Double
-
-    init(log: @escaping (String) -> Void = { _ in }, graceSeconds: Double = 120) {
-        self.log = log; self.graceSeconds = graceSeconds
-    }
-
-    var isCancelled: Bool { condition.lock(); defer { condition.unlock() }; return cancelSignal != nil }
-
-    func installSignalHandlers() -> [DispatchSourceSignal] {
-        [SIGINT, SIGTERM].map { sig in
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { [self] in cancel(sig) }
-            source.resume()
-            return source
-        }
-    }
-
-    /// First signal: forwards `sig` to every running stage, says so, and kills the ones still
-    /// running after `graceSeconds`. A second signal kills them at once.
-    func cancel(_ sig: Int32) {
-        condition.lock()
-        let first = cancelSignal == nil
-        if first { cancelSignal = sig }
-        let running = children.sorted { $0.key < $1.key }
-        condition.unlock()
-        let name = signalName(sig), names = running.map(\.key).joined(separator: ", ")
-        guard first else {
-            if !running.isEmpty {
-                log("\(name) again: killing \(names) now")
-                for (_, c) in running { c.signal(SIGKILL) }
-            }
-            return
-        }
-        for (_, c) in running { c.signal(sig) }
-        if !running.isEmpty {
-            log("\(name): forwarded to \(names); waiting up to \(Int(graceSeconds)) s for \(running.count == 1 ? "it" : "them") to stop cleanly (distill writes its checkpoint), then killing; \(name) again kills now")
-        }
-        DispatchQueue.global().asyncAfter(deadline: .now() + graceSeconds) { [self] in
-            condition.lock(); let left = children.sorted { $0.key < $1.key }; condition.unlock()
-            if !left.isEmpty { log("still running \(Int(graceSeconds)) s after \(name): killing \(left.map(\.key).joined(separator: ", "))") }
-            for (_, c) in left { c.signal(SIGKILL) }
-        }
-    }
-
-    /// Registers a started child (or refuses, when already cancelled).
-    func register(_ name: String, _ child: ChildProcess) -> Bool {
-        condition.lock(); defer { condition.unlock() }
-        children[name] = child
-        if let sig = cancelSignal { child.signal(sig); return false }
-        return true
-    }
-
-    func unregister(_ name: String) { condition.lock(); children[name] = nil; condition.unlock() }
-
-    func finish(_ name: String, _ result: Result<LockEntry?, Error>) {
-        condition.lock(); completed.append((name, result)); condition.signal(); condition.unlock()
-    }
-
-    func nextCompletion() -> (String, Result<LockEntry?, Error>) {
-        condition.lock(); defer { condition.unlock() }
-        while completed.isEmpty { condition.wait() }
-        return completed.removeFirst()
-    }
-}
-
-/// "SIGINT (Ctrl-C)", "SIGTERM", or "signal N".
-func signalName(_ sig: Int32) -> String {
-    switch sig {
-    case SIGINT: "SIGINT (Ctrl-C)"
-    case SIGTERM: "SIGTERM"
-    case SIGKILL: "SIGKILL"
-    default: "signal \(sig)"
     }
 }

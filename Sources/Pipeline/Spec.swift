@@ -80,10 +80,6 @@ public struct PipelineSpec: Sendable {
         let prefix = target.hasSuffix("/") ? target : target + "/"
         return order.filter { $0.hasPrefix(prefix) }
     }
-
-    public func downstream(of stage: String) -> [String] {
-        order.filter { stages[$0]!.upstream.contains(stage) }
-    }
 }
 
 public struct SpecError: Error, CustomStringConvertible, Equatable {

@@ -34,11 +34,13 @@ extension Workspace {
         var known: [String: [String: Digest]] = [:]
         var result: [StageStatus] = []
         for name in try spec.closure(of: targets) {
-            let (parts, waiting) = try keyParts(name, profile: profile, toolCodes: codes, outputs: { known[$0] })
             let entry = lock.stages[name]
-            guard let parts else {
+            let parts: KeyParts
+            switch try keyParts(name, profile: profile, toolCodes: codes, outputs: { known[$0] }) {
+            case .known(let p): parts = p
+            case .unknown(let upstream, _):
                 result.append(StageStatus(stage: name, state: entry == nil ? .neverRun : .stale,
-                                          reasons: ["upstream \(waiting!) must run first"], key: nil, cached: false))
+                                          reasons: ["upstream \(upstream) must run first"], key: nil, cached: false))
                 continue
             }
             let cachedManifest = (try? index.manifest(for: parts.key)) ?? nil

@@ -49,6 +49,13 @@ public struct KeyParts: Sendable, Equatable {
     public let key: Digest
 }
 
+/// A stage's key parts, or the upstream output they wait for.
+enum StageKey {
+    case known(KeyParts)
+    /// An input reads `output` of `upstream`, whose hash is not known: `upstream` must run first.
+    case unknown(upstream: String, output: String)
+}
+
 extension Workspace {
     /// Code hashes per tool, computed once per command.
     func toolCodes() throws -> [String: Digest] {
@@ -65,18 +72,18 @@ extension Workspace {
         ]))
     }
 
-    /// The key parts of `stage` given its upstream outputs; nil (with the upstream stage that
-    /// is not known yet) when some input comes from an output whose hash is unknown.
+    /// The key parts of `stage` given its upstream outputs, or the upstream output whose hash is
+    /// not known (yet) when some input comes from one.
     func keyParts(_ name: String, profile: String, toolCodes: [String: Digest],
-                  outputs: (String) -> [String: Digest]?) throws -> (KeyParts?, String?) {
+                  outputs: (String) -> [String: Digest]?) throws -> StageKey {
         let s = spec.stages[name]!
         let params = try resolveParams(s.params, profile: profile, stage: name)
         var inputs: [String: Digest] = [:]
-        for (inName, src) in s.inputs {
+        for (inName, src) in s.inputs.sorted(by: { $0.key < $1.key }) {
             switch src {
             case .file(let path): inputs[inName] = try hashes.digest(of: root + "/" + path)
             case .output(let up, let out):
-                guard let d = outputs(up)?[out] else { return (nil, up) }
+                guard let d = outputs(up)?[out] else { return .unknown(upstream: up, output: out) }
                 inputs[inName] = d
             }
         }
@@ -90,7 +97,7 @@ extension Workspace {
         ]
         if spec.tools[s.tool]!.precisionInKey { material["precision"] = .string(try stagePrecision(s)) }
         let key = try Digest.of(canonical: .object(material))
-        return (KeyParts(toolCode: toolCode, command: command, params: params, paramsDigest: paramsDigest, inputs: inputs, key: key), nil)
+        return .known(KeyParts(toolCode: toolCode, command: command, params: params, paramsDigest: paramsDigest, inputs: inputs, key: key))
     }
 
     /// The matrix-product precision a stage of a `precision_in_key` tool runs with on this CPU: its

@@ -128,6 +128,27 @@ import Testing
         }
     }
 
+    /// A pipeline.lock entry (edited by hand) without an output that a downstream stage reads:
+    /// the runner used to trap on it ("upstream outputs are known here"); now the reading stage
+    /// fails, says how to rebuild, and the rest of the run goes on as after any failure.
+    @Test func lockEntryWithoutAReadOutputFailsTheReader() throws {
+        let repo = try TestRepo()
+        defer { repo.remove() }
+        try repo.run()
+        var lock = try repo.lock()
+        lock.stages["gen/a"]?.outputs = [:]
+        try lock.save(root: repo.root)
+        _ = repo.executed()
+        let log = LineLog()
+        let s = try repo.workspace().run(RunOptions(), log: log.append)
+        #expect(s.fresh == ["gen/a"] && s.failed == ["mod/a"] && s.notStarted == ["report"] && !s.succeeded)
+        #expect(log.lines.contains("FAILED  mod/a: upstream gen/a is done but its recorded outputs have no data (pipeline.lock or the run cache lists other outputs; `pipeline run --force gen/a` rebuilds them)"), "\(log.lines)")
+        #expect(repo.executed().isEmpty)
+        // As the message says: forcing gen/a rebuilds its entry, and the next run completes.
+        #expect(try repo.run(["gen/a"], force: true).ran == ["gen/a"])
+        #expect(try repo.run().succeeded)
+    }
+
     @Test func failedStageLeavesLockAndStoreAlone() throws {
         let repo = try TestRepo()
         defer { repo.remove() }
