@@ -39,11 +39,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
-        // MARK: - Native libraries from Debian (libopenblas-dev, libzstd-dev, libarchive-dev)
+        // MARK: - Native libraries from Debian (libopenblas-dev, libzstd-dev, libarchive-dev, libdnnl-dev, librsvg2-dev)
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
+        // librsvg + cairo: figures' SVGs → PNG (text through fontconfig, Debian's fonts-dejavu-core).
+        .systemLibrary(name: "CRsvg", pkgConfig: "librsvg-2.0", providers: [.apt(["librsvg2-dev"])]),
 
         // MARK: - Shared ground: JSON, formats, the store, terminal progress
         .target(name: "JSONText"),
@@ -77,8 +79,8 @@ let package = Package(
         // MARK: - Evaluation: task accuracy, retention metrics, the noise experiment
         .target(name: "Evaluation", dependencies: ["LM", "Engine", "Tensor", "Tasks", "Injection", "Compiler", "CompiledModelFile", "Artifacts", "JSONText", "StageFiles", "Support"], swiftSettings: numericSettings),
 
-        // MARK: - Report rendering (standard library and Foundation only)
-        .target(name: "Reporting"),
+        // MARK: - Report rendering (standard library and Foundation; librsvg turns the SVG figures into PNGs)
+        .target(name: "Reporting", dependencies: ["CRsvg"]),
 
         // MARK: - Decoding the residual stream, and the report built from every stage's outputs
         .target(name: "Decoding", dependencies: ["LM", "Engine", "Tensor", "Injection", "Compiler", "CompiledModelFile", "Tasks", "Reporting", "CArchive", "StageFiles", "Support"], swiftSettings: numericSettings),

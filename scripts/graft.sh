@@ -10,8 +10,9 @@ case "$mode" in main|test|install) ;; *) echo "usage: bash scripts/graft.sh main
 
 log() { printf '\033[1mgraft:\033[0m %s\n' "$*" >&2; }
 
-# 1. Debian packages: OpenBLAS (CBLAS), zstd, libarchive, oneDNN (bf16 products).
-debs=(libopenblas-dev libzstd-dev libarchive-dev libdnnl-dev zstd pkg-config)
+# 1. Debian packages: OpenBLAS (CBLAS), zstd, libarchive, oneDNN (bf16 products), librsvg + cairo
+#    (figures' SVGs → PNG) and DejaVu fonts (the PNGs' text, found through fontconfig).
+debs=(libopenblas-dev libzstd-dev libarchive-dev libdnnl-dev librsvg2-dev fonts-dejavu-core zstd pkg-config)
 missing=()
 for p in "${debs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then

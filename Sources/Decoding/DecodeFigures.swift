@@ -2,8 +2,8 @@
 // heat map (positions × D), the adapted residual (positions × C), and the decoded table
 // (variables × positions, green where it matches the compiled model, red where not, white
 // where the compiled model has no value),
-// each as SVG and PNG, named example-<i>-raw / -adapted / -table. The PNG heat maps give each
-// position 10 pixel rows so its token label (8-pixel font) fits its row with a pixel to spare.
+// each as SVG and PNG (the SVG rendered at 2 pixels a unit by librsvg), named
+// example-<i>-raw / -adapted / -table.
 import Reporting
 
 /// Display form of an LM token: a newline shown as ⏎, other text as is.
@@ -55,13 +55,10 @@ public func decodeFigures(index i: Int, example e: DecodedExample, raw: [Float],
     }
     let grid = DecodedGrid(title: "\(task) (\(method)): variables decoded from residual \(e.layer) (green = compiled model's value)",
                            tokens: rows, variables: e.variables, cells: cells)
-    let name = "example-\(i)"
-    return [
-        BundleFile("\(name)-raw.svg", Array(try rawMap.svg().utf8)),
-        BundleFile("\(name)-raw.png", encodePNG(try rawMap.rasterise(pixelWidth: 1, pixelHeight: 10))),
-        BundleFile("\(name)-adapted.svg", Array(try adaptedMap.svg().utf8)),
-        BundleFile("\(name)-adapted.png", encodePNG(try adaptedMap.rasterise(pixelWidth: 1, pixelHeight: 10))),
-        BundleFile("\(name)-table.svg", Array(try grid.svg().utf8)),
-        BundleFile("\(name)-table.png", encodePNG(try grid.rasterise())),
-    ]
+    var files: [BundleFile] = []
+    for (part, svg) in [("raw", try rawMap.svg()), ("adapted", try adaptedMap.svg()), ("table", try grid.svg())] {
+        files.append(BundleFile("example-\(i)-\(part).svg", Array(svg.utf8)))
+        files.append(BundleFile("example-\(i)-\(part).png", try renderPNG(svg: svg)))
+    }
+    return files
 }

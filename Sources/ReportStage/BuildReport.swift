@@ -68,8 +68,8 @@ public func buildReport(_ inputs: ReportInputs, _ o: ReportOptions) throws -> Bu
                             methods: MethodName.allCases.map(\.title),
                             values: TaskName.allCases.map { t in MethodName.allCases.map { m in inputs.evaluations[RunKey(t, m)]?.accuracy.value } },
                             yRange: 0...1)
-    headline.append(figures.add("accuracy", caption: "In-distribution task accuracy per task and method (graft; n/a = not run)",
-                                svg: try accuracy.svg(), png: encodePNG(try accuracy.rasterise())))
+    headline.append(try figures.add("accuracy", caption: "In-distribution task accuracy per task and method (graft; n/a = not run)",
+                                    svg: accuracy.svg()))
     let profiles = Set(inputs.evaluations.values.map(\.profile) + inputs.distill.values.map(\.profile) + inputs.decodes.values.map(\.profile))
     var run: [Block] = [.paragraph("Profile: \(o.profile). Base model: \(o.baseModel). Commit: \(o.commit).")]
     if profiles.count > 1 || (profiles.count == 1 && profiles.first != o.profile) {

@@ -1,7 +1,8 @@
 // The report's charts: noise curves (accuracy vs noise norm per subspace, METHOD §5.7), training
 // curves (loss terms and per-layer cosine vs step from log.jsonl), decoding accuracy per layer
 // (mean over variables, model vs control; and variables × layers heat maps). Each figure is SVG
-// for the HTML page and a PNG file (figures/<name>.png) for the Markdown report.
+// for the HTML page and a PNG file (figures/<name>.png, that SVG rendered by librsvg) for the
+// Markdown report.
 import Decoding
 import Reporting
 import StageFiles
@@ -18,12 +19,17 @@ public struct FigureSet: Sendable {
         return .figure(Figure(caption: caption, svg: svg, pngPath: path))
     }
 
-    public mutating func add(_ name: String, caption: String, chart: LineChart) throws -> Block {
-        add(name, caption: caption, svg: try chart.svg(), png: encodePNG(try chart.rasterise()))
+    /// Registers a figure given as SVG, its PNG rendered from that SVG.
+    public mutating func add(_ name: String, caption: String, svg: String) throws -> Block {
+        add(name, caption: caption, svg: svg, png: try renderPNG(svg: svg))
     }
 
-    public mutating func add(_ name: String, caption: String, heatMap: HeatMap, pixelWidth: Int = 24, pixelHeight: Int = 12) throws -> Block {
-        add(name, caption: caption, svg: try heatMap.svg(), png: encodePNG(try heatMap.rasterise(pixelWidth: pixelWidth, pixelHeight: pixelHeight)))
+    public mutating func add(_ name: String, caption: String, chart: LineChart) throws -> Block {
+        try add(name, caption: caption, svg: chart.svg())
+    }
+
+    public mutating func add(_ name: String, caption: String, heatMap: HeatMap) throws -> Block {
+        try add(name, caption: caption, svg: heatMap.svg())
     }
 }
 

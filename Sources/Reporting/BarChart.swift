@@ -18,7 +18,7 @@ public struct BarChart: Sendable, Equatable {
         self.values = values; self.yRange = yRange
     }
 
-    /// Checks shapes, values and size (the SVG and the rasteriser both start here).
+    /// Checks shapes, values and size (`svg()` starts here).
     public func validate() throws {
         guard !groups.isEmpty, !methods.isEmpty else {
             throw ChartError(message: "bar chart \"\(title)\": needs at least one group and one method (got \(groups.count), \(methods.count))")
@@ -59,7 +59,7 @@ public struct BarChart: Sendable, Equatable {
     }
 }
 
-/// The data→pixel mapping of a bar chart, shared by the SVG and the rasteriser (valid input only).
+/// The data→SVG-unit mapping of a bar chart (valid input only).
 public struct BarChartLayout: Sendable {
     public let lo: Double, hi: Double, ticks: [Double]
     public let left = 64.0, top = 36.0, right: Double, bottom: Double
@@ -92,7 +92,7 @@ public struct BarChartLayout: Sendable {
             for m in chart.methods.indices where chart.values[g][m] == nil {
                 out.append(ChartText("n/a", x: barX(group: g, method: m) + barWidth / 2, y: bottom - 4, size: 9, anchor: .middle))
             }
-            out.append(ChartText(name, x: left + (Double(g) + 0.5) * groupWidth, y: bottom + 18, anchor: .middle, maxWidth: groupWidth))
+            out.append(ChartText(name, x: left + (Double(g) + 0.5) * groupWidth, y: bottom + 18, anchor: .middle))
         }
         out.append(ChartText(chart.yLabel, x: 16, y: (top + bottom) / 2, anchor: .middle, rotated: true))
         for (m, name) in chart.methods.enumerated() { out.append(ChartText(name, x: right + 34, y: legendY(m) + 10)) }

@@ -22,8 +22,8 @@ public struct DecodedGrid: Sendable, Equatable {
     /// Standard shades for agreement and disagreement.
     public static let agree = RGB(199, 233, 192), disagree = RGB(252, 187, 161)
 
-    /// Where the cells start (left, top) and the whole figure's size, shared with the rasteriser
-    /// (wide enough for the variable names at 7 units a character, and for the title at 8).
+    /// Where the cells start (left, top) and the whole figure's size (wide enough for the
+    /// variable names at 7 units a character, and for the title at 8).
     public var frame: (left: Double, top: Double, width: Double, height: Double) {
         let left = 14 + 7 * Double(variables.map(\.count).max() ?? 0), top = 56.0
         let width = max(left + Double(tokens.count) * cellWidth + 10, 12 + 8 * Double(title.count))
@@ -36,19 +36,18 @@ public struct DecodedGrid: Sendable, Equatable {
         }
     }
 
-    /// Every label: title, tokens over the columns, variable names, and each cell's value (the
-    /// raster cuts a token or value wider than its cell to end in '…').
+    /// Every label: title, tokens over the columns, variable names, and each cell's value.
     public func texts() -> [ChartText] {
         let (left, top, _, _) = frame
         var out = [ChartText(title, x: 6, y: 20, size: 14)]
         for (c, tok) in tokens.enumerated() {
-            out.append(ChartText(tok, x: left + (Double(c) + 0.5) * cellWidth, y: top - 8, anchor: .middle, maxWidth: cellWidth - 2))
+            out.append(ChartText(tok, x: left + (Double(c) + 0.5) * cellWidth, y: top - 8, anchor: .middle))
         }
         for (r, name) in variables.enumerated() {
             let y = top + Double(r) * cellHeight + cellHeight * 0.7
             out.append(ChartText(name, x: left - 6, y: y, anchor: .end))
             for (c, entry) in cells[r].enumerated() {
-                out.append(ChartText(entry.text, x: left + (Double(c) + 0.5) * cellWidth, y: y, size: 10, anchor: .middle, maxWidth: cellWidth - 4))
+                out.append(ChartText(entry.text, x: left + (Double(c) + 0.5) * cellWidth, y: y, size: 10, anchor: .middle))
             }
         }
         return out

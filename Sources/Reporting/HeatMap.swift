@@ -97,7 +97,7 @@ public struct HeatMap: Sendable, Equatable {
         return out.map { (start: $0.0, length: $0.1, colour: $0.2) }
     }
 
-    /// Checks the labels against the matrix (the SVG and the rasteriser both start here).
+    /// Checks the labels against the matrix (`svg()` starts here).
     public func validate() throws {
         guard rowLabels.isEmpty || rowLabels.count == matrix.rows else {
             throw ChartError(message: "heat map \"\(title)\": \(rowLabels.count) row labels for \(matrix.rows) rows")
@@ -109,7 +109,7 @@ public struct HeatMap: Sendable, Equatable {
 
     public func svg() throws -> String {
         try validate()
-        let L = HeatMapLayout(self, cellWidth: cellWidth, cellHeight: cellHeight, rowBaseline: 0.75 * cellHeight, rowLabelStep: 1)
+        let L = HeatMapLayout(self)
         var doc = SVGDocument(width: L.width, height: L.height)
         doc.rect(x: 0, y: 0, width: L.width, height: L.height, fill: RGB(255, 255, 255))
         doc.raw("<g shape-rendering=\"crispEdges\">")
@@ -130,22 +130,21 @@ public struct HeatMap: Sendable, Equatable {
     }
 }
 
-/// Where a heat map's parts go for cells of `cellWidth` × `cellHeight` (SVG units, or pixels for
-/// the rasteriser), shared by both renderers: label column, grid, colour bar and every label.
-/// Row labels longer than `maxLabelCharacters` are cut to end in '…' (in both renderers); the
-/// figure widens to hold its title.
+/// Where a heat map's parts go in SVG units, for its `cellWidth` × `cellHeight` cells: label
+/// column, grid, colour bar and every label. Row labels longer than `maxLabelCharacters` are cut
+/// to end in '…'; the figure widens to hold its title.
 public struct HeatMapLayout: Sendable {
     public static let maxLabelCharacters = 32
-    /// Width per character of 11-unit labels (a sans-serif estimate; ≥ the bitmap font's advance).
+    /// Width per character of 11-unit labels and 14-unit titles (sans-serif estimates).
     public static let labelCharWidth = 7.0, titleCharWidth = 8.0
     public let cellWidth: Double, cellHeight: Double
     public let left: Double, top = 32.0, gridWidth: Double, gridHeight: Double
     public let barX: Double, barHeight: Double, levels: Int, width: Double, height: Double
-    /// From a row's top to its label's baseline; and which rows are labelled (every n-th).
-    public let rowBaseline: Double, rowLabelStep: Int
+    /// From a row's top to its label's baseline.
+    public var rowBaseline: Double { 0.75 * cellHeight }
 
-    public init(_ map: HeatMap, cellWidth: Double, cellHeight: Double, rowBaseline: Double, rowLabelStep: Int) {
-        self.cellWidth = cellWidth; self.cellHeight = cellHeight; self.rowBaseline = rowBaseline; self.rowLabelStep = max(1, rowLabelStep)
+    public init(_ map: HeatMap) {
+        cellWidth = map.cellWidth; cellHeight = map.cellHeight
         let chars = min(HeatMapLayout.maxLabelCharacters, map.rowLabels.map(\.count).max() ?? 0)
         left = map.rowLabels.isEmpty ? 10 : 10 + HeatMapLayout.labelCharWidth * Double(chars)
         gridWidth = Double(map.matrix.columns) * cellWidth; gridHeight = Double(map.matrix.rows) * cellHeight
@@ -175,7 +174,7 @@ public struct HeatMapLayout: Sendable {
     /// Every label: title, row labels (cut to `maxLabelCharacters`), column labels, colour-bar ends.
     public func texts(_ map: HeatMap) -> [ChartText] {
         var out = [ChartText(map.title, x: 6, y: 20, size: 14)]
-        for (r, label) in map.rowLabels.enumerated() where r % rowLabelStep == 0 {
+        for (r, label) in map.rowLabels.enumerated() {
             out.append(ChartText(truncated(label, characters: HeatMapLayout.maxLabelCharacters), x: left - 4,
                                  y: top + Double(r) * cellHeight + rowBaseline, size: min(11, cellHeight), anchor: .end))
         }

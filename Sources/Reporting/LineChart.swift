@@ -1,7 +1,6 @@
 // Line charts with several series (training curves, accuracy against noise): axes with nice
 // ticks, axis labels, a legend at the right. The geometry and every label live in
-// `LineChartLayout`, shared by the SVG renderer here and the PNG rasteriser, so both draw the
-// same lines and the same text.
+// `LineChartLayout`; the PNG is rendered from the SVG (RenderPNG.swift).
 
 /// One named series of (x, y) points, drawn in order.
 public struct Series: Sendable, Equatable {
@@ -34,9 +33,12 @@ public struct ChartError: Error, CustomStringConvertible, Equatable {
     public var description: String { message }
 }
 
-/// Plot area and data-to-pixel mapping of a line chart.
+/// Plot area and data-to-pixel mapping of a line chart. The figure widens past `chart.width`
+/// when the longest legend entry needs more than the 170 units right of the plot.
 public struct LineChartLayout: Sendable {
-    public let left = 64.0, top = 36.0, right: Double, bottom: Double
+    /// Width per character of 11-unit legend text (a sans-serif estimate, as `HeatMapLayout`'s).
+    public static let legendCharWidth = 7.0
+    public let left = 64.0, top = 36.0, right: Double, bottom: Double, width: Double
     public let xTicks: [Double], yTicks: [Double]
     public let xMin: Double, xMax: Double, yMin: Double, yMax: Double
 
@@ -51,6 +53,8 @@ public struct LineChartLayout: Sendable {
         }
         right = chart.width - 170
         bottom = chart.height - 52
+        let legendChars = chart.series.map(\.name.count).max() ?? 0
+        width = max(chart.width, right + 40 + LineChartLayout.legendCharWidth * Double(legendChars) + 10)
         let xs = pts.map(\.x), ys = pts.map(\.y)
         let (xt, x0, x1) = LineChartLayout.axis(xs.min()!, xs.max()!)
         let (yt, y0, y1) = chart.yRange.map { r in (niceTicks(r.lowerBound, r.upperBound), r.lowerBound, r.upperBound) }
@@ -94,9 +98,9 @@ extension LineChart {
     /// The chart as a self-contained SVG document.
     public func svg() throws -> String {
         let L = try LineChartLayout(self)
-        var doc = SVGDocument(width: width, height: height)
+        var doc = SVGDocument(width: L.width, height: height)
         let axis = RGB(0, 0, 0), grid = RGB(221, 221, 221)
-        doc.rect(x: 0, y: 0, width: width, height: height, fill: RGB(255, 255, 255))
+        doc.rect(x: 0, y: 0, width: L.width, height: height, fill: RGB(255, 255, 255))
         for t in L.yTicks { doc.line(x1: L.left, y1: L.py(t), x2: L.right, y2: L.py(t), stroke: grid) }
         for t in L.xTicks { doc.line(x1: L.px(t), y1: L.bottom, x2: L.px(t), y2: L.bottom + 5, stroke: axis) }
         doc.line(x1: L.left, y1: L.bottom, x2: L.right, y2: L.bottom, stroke: axis)

@@ -72,7 +72,7 @@ extension Report {
                 case .table(let t): out += try t.markdown()
                 case .figure(let f):
                     guard let path = f.pngPath else {
-                        throw ChartError(message: "report section \"\(section.heading)\": figure \"\(f.caption)\" has no PNG path for the Markdown report; rasterise it and set pngPath")
+                        throw ChartError(message: "report section \"\(section.heading)\": figure \"\(f.caption)\" has no PNG path for the Markdown report; render its SVG with renderPNG(svg:) and set pngPath")
                     }
                     out += "![\(escapeMarkdownCell(f.caption))](\(path.replacingSpaces()))\n\n*\(escapeMarkdownCell(f.caption))*\n"
                 }

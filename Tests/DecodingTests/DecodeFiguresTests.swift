@@ -24,16 +24,29 @@ import Reporting
         #expect(table.contains("rgb(199,233,192)") || table.contains("#c7e9c0"))
         #expect(String(decoding: files[0].bytes, as: UTF8.self).contains("99th percentile"))
         #expect(files.filter { $0.name.hasSuffix("png") }.allSatisfy { Array($0.bytes.prefix(8)) == pngSignature })
-        // The PNGs carry text: black pixels (the labels' colour, used by nothing else in these figures) in the title band.
-        for png in files.filter({ $0.name.hasSuffix("png") }) {
-            let chunks = try readPNGChunks(png.bytes), header = chunks[0].data
-            let width = Int(header[2]) << 8 | Int(header[3])
-            let rows = try inflateZlib(chunks[1].data), stride = 1 + 3 * width      // filter byte + RGB per pixel
-            var black = 0
-            for y in 0..<24 {
-                for x in 0..<width where rows[y * stride + 1 + 3 * x ..< y * stride + 4 + 3 * x].allSatisfy({ $0 == 0 }) { black += 1 }
+        // The PNGs are their SVGs at 2 pixels a unit and carry text: dark pixels (the labels are
+        // black; nothing else in these figures is that dark) in the title band, y < 24 units.
+        for (svgFile, png) in zip(files.filter { $0.name.hasSuffix("svg") }, files.filter { $0.name.hasSuffix("png") }) {
+            let image = try readPNG(png.bytes)
+            let size = svgSize(String(decoding: svgFile.bytes, as: UTF8.self))
+            #expect(image.width == Int((2 * size.width).rounded(.up)) && image.height == Int((2 * size.height).rounded(.up)), "\(png.name)")
+            var dark = 0
+            for y in 0..<48 {
+                for x in 0..<image.width {
+                    let p = image.pixel(x, y)
+                    if max(p.r, p.g, p.b) < 64 { dark += 1 }
+                }
             }
-            #expect(black > 50, "\(png.name): no title text")
+            #expect(dark > 100, "\(png.name): no title text")
         }
     }
+}
+
+/// The width and height attributes of an SVG's root element.
+func svgSize(_ svg: String) -> (width: Double, height: Double) {
+    func attribute(_ name: String) -> Double {
+        let start = svg.range(of: " \(name)=\"")!.upperBound
+        return Double(svg[start...].prefix { $0 != "\"" })!
+    }
+    return (attribute("width"), attribute("height"))
 }

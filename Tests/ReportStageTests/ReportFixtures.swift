@@ -79,9 +79,10 @@ func decodeSummary(task: String) -> DecodeSummary {
 func decodeFigureBundle() throws -> [BundleFile] {
     let hm = HeatMap(title: "t", matrix: try Matrix(rows: 2, columns: 3, values: [0, 1, -1, 0.5, 0.25, 0]))
     var files: [BundleFile] = []
+    let svg = try hm.svg(), png = try renderPNG(svg: svg)
     for part in ["raw", "adapted", "table"] {
-        files.append(BundleFile("example-0-\(part).svg", Array(try hm.svg().utf8)))
-        files.append(BundleFile("example-0-\(part).png", encodePNG(try hm.rasterise())))
+        files.append(BundleFile("example-0-\(part).svg", Array(svg.utf8)))
+        files.append(BundleFile("example-0-\(part).png", png))
     }
     return files
 }
