@@ -5,6 +5,7 @@
 //   update:     AdamW over the student (and the adapter, for injection).
 // Legend: B rows, T positions, N = B·T, D LM width, C compiled width, V vocab, k aligned layers.
 import Engine
+import Foundation
 import LM
 import Support
 import Tensor

@@ -45,6 +45,11 @@ public struct DistillSettings: Sendable, Codable, Equatable {
     /// detach-and-roll is then fixed from the start, and the LM must write its answer where the fit
     /// on the untouched model reads the compiled output (docs/distill.md, "Levers").
     public var freezeOutputRows: Bool = false
+    /// For this many steps from the detach-and-roll start (0: never, the paper), the LM below the
+    /// hook (the embeddings, and with them a tied LM head, and blocks 0…k) keeps its values: only the
+    /// blocks above the hook, the final norm and the adapter are trained. Asks whether the blocks
+    /// above can learn to read the kept subspace when nothing else moves (docs/distill.md).
+    public var freezeBelowHook: Int = 0
     /// Both learning rates rise linearly from lr/W to lr over the first W steps (0: constant from
     /// step 1, the paper). Adam's first updates are sign-like, of size lr on every parameter; without
     /// a warm-up one step undoes a least-squares adapter (docs/distill.md, "Levers").
@@ -101,6 +106,11 @@ public struct DistillSettings: Sendable, Codable, Equatable {
     /// they are refitted every N steps.
     public func holdsOutputRows(step: Int) -> Bool {
         freezeOutputRows || refitsOutputRows(step: step)
+    }
+
+    /// Whether step `step` keeps the LM below the hook fixed (`--freeze-below-hook`).
+    public func freezesBelowHook(step: Int) -> Bool {
+        freezeBelowHook > 0 && detachAndRoll && step >= detachAndRollFrom && step < detachAndRollFrom + freezeBelowHook
     }
 
     /// Whether step `step` lies in the refit phase of `--output-refit-every`.
@@ -175,6 +185,7 @@ public struct DistillSettings: Sendable, Codable, Equatable {
         if adapterInit == .leastSquares && adapterInitExamples < 1 { p.append("adapter-init examples \(adapterInitExamples) < 1") }
         if detachAndRollFrom < 0 { p.append("detach-and-roll start step \(detachAndRollFrom) < 0") }
         if outputRefitEvery < 0 { p.append("output refit interval \(outputRefitEvery) < 0") }
+        if freezeBelowHook < 0 { p.append("--freeze-below-hook \(freezeBelowHook) < 0 (give a number of steps, 0 for never)") }
         if freezeOutputRows && outputRefitEvery > 0 { p.append("frozen output rows cannot also be refitted (--freeze-output-rows with --output-refit-every \(outputRefitEvery))") }
         if detachAndRollRamp < 0 { p.append("detach-and-roll ramp \(detachAndRollRamp) < 0 steps") }
         if warmupSteps < 0 { p.append("warm-up steps \(warmupSteps) < 0") }

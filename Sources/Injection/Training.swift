@@ -86,10 +86,13 @@ public final class Trainer {
         optimizer = AdamW(groups: groups)
         objective.complementSource = settings.complement
         baseLearningRates = Dictionary(uniqueKeysWithValues: groups.map { ($0.name, $0.hyper.lr) })
+        belowHook = parameterRangesBelowHook(objective.student, hookBlock: objective.hookBlock)
     }
 
     /// Each AdamW group's learning rate after the warm-up.
     let baseLearningRates: [String: Float]
+    /// Where the LM below the hook lies in its parameter store (`--freeze-below-hook`).
+    let belowHook: [Range<Int>]
 
     // MARK: - Data order
 
@@ -278,8 +281,15 @@ public final class Trainer {
             // the large-norm residuals at the hook, and undo a fit within a few steps (docs/distill.md).
             let held = settings.holdsOutputRows(step: step) && objective.method == .injection
                 ? objective.adapter.outputRows(objective.outputDims) : nil
+            let frozen = settings.freezesBelowHook(step: step) && objective.method == .injection
+                ? belowHook.map { r in Array(UnsafeBufferPointer(start: objective.student.params.values.pointer + r.lowerBound, count: r.count)) } : nil
             optimizer.update()
             if let held { objective.adapter.setOutputRows(objective.outputDims, held) }
+            if let frozen {
+                for (r, values) in zip(belowHook, frozen) {
+                    values.withUnsafeBufferPointer { (objective.student.params.values.pointer + r.lowerBound).update(from: $0.baseAddress!, count: r.count) }
+                }
+            }
             timing["AdamW update", default: 0] += monotonicSeconds() - updateStart
             step += 1
             tokens += batch.b * batch.t + (text?.count ?? 0)
@@ -411,3 +421,18 @@ public func answerAccuracy(_ model: TransformerLM, _ records: [TaskRecord], pad:
     return AnswerAccuracy(exact: Double(exact) / Double(cases.count),
                           byToken: zip(right, seen).map { Double($0) / Double(max($1, 1)) })
 }
+
+/// The parameter-store ranges of the LM below the hook: the token (and position) embeddings, and
+/// with them a tied LM head, and blocks 0…hookBlock; adjacent ranges merged.
+func parameterRangesBelowHook(_ model: TransformerLM, hookBlock: Int) -> [Range<Int>] {
+    let embeddings: Set<String> = [WeightNames.Llama.embedding, WeightNames.GPT2.tokenEmbedding, WeightNames.GPT2.positionEmbedding]
+    let blockPrefixes = (0...hookBlock).flatMap { [WeightNames.Llama.layer($0, ""), WeightNames.GPT2.layer($0, "")] }
+    let ranges = model.params.entries
+        .filter { e in embeddings.contains(e.name) || blockPrefixes.contains { e.name.hasPrefix($0) } }
+        .map { $0.offset..<($0.offset + $0.count) }
+        .sorted { $0.lowerBound < $1.lowerBound }
+    return ranges.reduce(into: [Range<Int>]()) { merged, r in
+        if let last = merged.last, last.upperBound == r.lowerBound { merged[merged.count - 1] = last.lowerBound..<r.upperBound } else { merged.append(r) }
+    }
+}
+

@@ -68,6 +68,8 @@ struct Distill: ParsableCommand {
     var outputRefitEvery: Int?
     @Flag(help: "Departure (default off, the paper: trained): the adapter's output rows keep their initial values (with --adapter-init least-squares: the fit on the untouched LM), so the subspace detach-and-roll keeps never moves.")
     var freezeOutputRows = false
+    @Option(help: "Departure (default 0, never): for N steps from the detach-and-roll start, the LM below the hook (embeddings, tied LM head, blocks 0…k) keeps its values; only the blocks above the hook, the final norm and the adapter train.")
+    var freezeBelowHook: Int?
     @Option(help: "Departure (default 0, the paper): both learning rates rise linearly over the first N steps.")
     var warmupSteps: Int?
     @Option(help: "Departure (default none, the paper): after the warm-up both learning rates fall to --lr-floor × lr at the last step, linearly or along a half cosine (values: none, linear, cosine).")
@@ -120,6 +122,7 @@ struct Distill: ParsableCommand {
         if let detachAndRollRamp { s.detachAndRollRamp = detachAndRollRamp }
         if let outputRefitEvery { s.outputRefitEvery = outputRefitEvery }
         if freezeOutputRows { s.freezeOutputRows = true }
+        if let freezeBelowHook { s.freezeBelowHook = freezeBelowHook }
         if let warmupSteps { s.warmupSteps = warmupSteps }
         if let lrDecay { s.lrDecay = lrDecay }
         if let lrFloor { s.lrFloor = lrFloor }

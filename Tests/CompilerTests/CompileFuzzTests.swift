@@ -7,7 +7,7 @@ import TestSupport
 
 @Suite struct CompileFuzzTests {
     @Test func mutatedProgramsCompileOrFail() throws {
-        let sources = ["shuffle_dyck.rasp", "count.rasp", "int_sum.rasp", "lib/sort_freq.rasp", "lib/shuffle_dyck2.rasp", "lib/reverse.rasp"]
+        let sources = try ["shuffle_dyck.rasp", "count.rasp", "int_sum.rasp", "lib/sort_freq.rasp", "lib/shuffle_dyck2.rasp", "lib/reverse.rasp"]
             .map { try readTextFile(programPath($0)) }
         var rng = SplitMix64(seed: 99)
         func below(_ n: Int) -> Int { rng.below(n) }

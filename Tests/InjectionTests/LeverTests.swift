@@ -141,6 +141,41 @@ import Tensor
         #expect { try s.validate() } throws: { "\($0)".contains("cannot also be refitted") }
     }
 
+    /// --freeze-below-hook N: for N steps from the detach-and-roll start the embeddings and blocks
+    /// 0…k keep their exact values while the blocks above the hook, the final norm and the adapter train.
+    @Test func freezeBelowHookKeepsTheLowerLMExactly() throws {
+        var s = TinyTask.settings(steps: 3)
+        s.freezeBelowHook = 3
+        let t = try TinyTask.trainer(.injection, steps: 3, settings: s, lmBlocks: 5)
+        let params = t.objective.student.params
+        let before = Array(UnsafeBufferPointer(start: params.values.pointer, count: params.totalCount))
+        let adapterBefore = Array(UnsafeBufferPointer(start: t.objective.adapter.params.values.pointer, count: t.objective.adapter.params.totalCount))
+        let below = parameterRangesBelowHook(t.objective.student, hookBlock: t.objective.hookBlock)
+        let names = params.entries.filter { e in below.contains { $0.contains(e.offset) } }.map(\.name)
+        typealias G = WeightNames.GPT2                                    // the tiny task's LM is GPT-2-family
+        #expect(names.contains(G.tokenEmbedding) && names.contains(G.positionEmbedding) && names.contains(G.layer(t.objective.hookBlock, "mlp.c_proj.bias")))
+        #expect(!names.contains { $0.hasPrefix(G.finalNorm) || $0.hasPrefix(G.layer(t.objective.hookBlock + 1, "")) })
+        // Llama names: embeddings (the tied head) and blocks 0…k, not the final norm or block k+1.
+        var llama = TinyTask.config
+        llama.family = .llama; llama.nKVHeads = 2; llama.ropeTheta = 10_000
+        let l = try TransformerLM(randomlyInitialized: llama, seed: 1)
+        let lb = parameterRangesBelowHook(l, hookBlock: 1)
+        let lnames = l.params.entries.filter { e in lb.contains { $0.contains(e.offset) } }.map(\.name)
+        #expect(lnames.first == WeightNames.Llama.embedding && lnames.last == WeightNames.Llama.layer(1, "mlp.down_proj.weight"))
+        #expect(lb.count == 1 && lb[0].upperBound == l.params.entry(WeightNames.Llama.layer(2, "input_layernorm.weight"))!.offset)
+        _ = try t.run()
+        let after = Array(UnsafeBufferPointer(start: params.values.pointer, count: params.totalCount))
+        for r in below { #expect(Array(after[r]) == Array(before[r])) }
+        let above = params.entries.filter { e in !below.contains { $0.contains(e.offset) } }
+        #expect(!above.isEmpty && above.allSatisfy { e in after[e.offset..<(e.offset + e.count)] != before[e.offset..<(e.offset + e.count)] })
+        #expect(Array(UnsafeBufferPointer(start: t.objective.adapter.params.values.pointer, count: adapterBefore.count)) != adapterBefore)
+
+        s.freezeBelowHook = 2; s.detachAndRollFrom = 1
+        #expect((0..<5).map { s.freezesBelowHook(step: $0) } == [false, true, true, false, false])
+        s.freezeBelowHook = -1
+        #expect { try s.validate() } throws: { "\($0)".contains("--freeze-below-hook -1") }
+    }
+
     /// --detach-and-roll-ramp R: from the start step the strength rises 1/R, 2/R, …, 1 and the log records it.
     @Test func detachAndRollRampsIn() throws {
         var s = TinyTask.settings(steps: 6)
