@@ -75,9 +75,9 @@ public struct DistillSettings: Sendable, Codable, Equatable {
     /// Where the output variable's adapter rows (the detach-and-roll subspace) start: as the adapter
     /// initialisation leaves them, or along the LM head's readout of each value's answer token.
     public var outputRows: OutputRowsInit = .fitted
-    /// Where detach-and-roll's complement comes from in training: row b−1's (the paper) or the batch's
-    /// mean at the position (a mean ablation: the blocks above the hook get no other example's answer
-    /// to unlearn, only nothing of their own). The rolled validation rolls either way.
+    /// Where detach-and-roll's complement comes from in training: row b−1's (the paper) or the mean of
+    /// the batch's other rows at the position (a mean ablation: the blocks above the hook get no single
+    /// other example's answer to unlearn, and nothing of their own). The rolled validation rolls either way.
     public var complement: ComplementSource = .roll
 
     /// The LM residual aligned with each compiled residual 0...k (strictly increasing for S ≥ 1),

@@ -91,7 +91,7 @@ struct Distill: ParsableCommand {
     var outputRows: OutputRowsInit?
     @Option(help: "Departure (default: the base model): a graft weights file (distill --out-weights of the same --model) the student starts from; the KL teacher stays the base model.")
     var initWeights: String?
-    @Option(help: "Departure (default roll, the paper): where detach-and-roll's complement comes from in training: roll (row b−1's) or mean (the batch's mean at each position).")
+    @Option(help: "Departure (default roll, the paper): where detach-and-roll's complement comes from in training: roll (row b−1's) or mean (the mean of the batch's other rows at each position).")
     var complement: ComplementSource?
     @Option(help: "Departure (default 0, the paper): weight ε of the task cross-entropy of a second pass without detach-and-roll, beside the rolled pass's, while detach-and-roll acts.")
     var plainCe: Float?

@@ -80,8 +80,9 @@ import Tensor
         }
     }
 
-    /// `source: .mean`: every row keeps its own projected part and receives the batch's mean complement
-    /// at the position; the backward is the roll's (the complement is detached either way).
+    /// `source: .mean`: every row keeps its own projected part and receives the mean complement of
+    /// the *other* rows at the position (none of its own: with two rows, exactly the other row's; with
+    /// one, nothing); the backward is the roll's (the complement is detached either way).
     @Test func meanComplement() {
         let h = Tiny.randomArray(b * t * d, seed: 7), p = projector(), r = Tiny.randomArray(b * t * d, seed: 8)
         let hook = DetachAndRoll(projector: p, d: d, source: .mean)
@@ -92,11 +93,21 @@ import Tensor
             for pos in 0..<t {
                 let n = row * t + pos
                 for j in 0..<d {
-                    let mean = (0..<b).reduce(Float(0)) { $0 + h[($1 * t + pos) * d + j] - hp($1 * t + pos, j) } / Float(b)
+                    let mean = (0..<b).filter { $0 != row }.reduce(Float(0)) { $0 + h[($1 * t + pos) * d + j] - hp($1 * t + pos, j) } / Float(b - 1)
                     #expect(abs(out[n * d + j] - (hp(n, j) + mean)) < 1e-6)
                 }
             }
         }
+        // Two rows: each gets exactly the other's complement (the roll's, for b = 2); one row: none.
+        let two = Array(h[0..<(2 * t * d)])
+        var outMean = [Float](repeating: 0, count: two.count), outRoll = outMean
+        hook.forward(&outMean, two, b: 2, t: t, d: d)
+        DetachAndRoll(projector: p, d: d).forward(&outRoll, two, b: 2, t: t, d: d)
+        for i in two.indices { #expect(abs(outMean[i] - outRoll[i]) < 1e-5) }
+        let one = Array(h[0..<(t * d)])
+        var outOne = [Float](repeating: 0, count: one.count)
+        hook.forward(&outOne, one, b: 1, t: t, d: d)
+        for n in 0..<t { for j in 0..<d { #expect(abs(outOne[n * d + j] - hp(n, j)) < 1e-5) } }
         var dMean = [Float](repeating: 0, count: h.count), dRoll = dMean
         hook.backward(&dMean, r, h, b: b, t: t, d: d)
         DetachAndRoll(projector: p, d: d).backward(&dRoll, r, h, b: b, t: t, d: d)

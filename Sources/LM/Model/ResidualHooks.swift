@@ -17,8 +17,10 @@ public protocol ResidualHook: AnyObject {
 /// gets the last row's (torch.roll shift +1). Backward: dh = dh'·Pᵀ.
 /// At strength λ < 1 (a ramp, `--detach-and-roll-ramp`): h' = h·P + (1 − λ)(h − h·P) + λ·roll(stopgrad(h − h·P)),
 /// backward dh = λ·dh'·Pᵀ + (1 − λ)·dh'; λ = 1 is the paper's hook.
-/// With `source: .mean` the complement every row receives is the batch's mean complement at that
-/// position instead of row b−1's (a mean ablation: no other example's answer in it, only what all rows share).
+/// With `source: .mean` the complement every row receives is the mean of the *other* rows'
+/// complements at that position instead of row b−1's (a mean ablation: no single other example's
+/// answer in it, and none of the row's own; a batch of one row gets a zero complement). Before
+/// session 13 the mean included the row's own complement (weight 1/B), a leak of its own answer.
 public final class DetachAndRoll: ResidualHook {
     public let projector: [Float]                // [D, D]
     public let d: Int
@@ -44,15 +46,19 @@ public final class DetachAndRoll: ResidualHook {
         let lambda = strength, keep = 1 - strength
         if source == .mean {
             if mean.count < rowFloats { mean = FloatBuffer(count: rowFloats) }
-            let m = mean.pointer, inv = 1 / Float(b)
+            let m = mean.pointer                                  // the sum of every row's complement
             m.update(repeating: 0, count: rowFloats)
             for row in 0..<b {
                 let hr = h + row * rowFloats, pr = hp + row * rowFloats
-                for i in 0..<rowFloats { m[i] += (hr[i] - pr[i]) * inv }
+                for i in 0..<rowFloats { m[i] += hr[i] - pr[i] }
             }
+            let others = b > 1 ? 1 / Float(b - 1) : 0             // leave one out: (sum − own) / (B − 1)
             for row in 0..<b {
                 let o = out + row * rowFloats, hr = h + row * rowFloats, pr = hp + row * rowFloats
-                for i in 0..<rowFloats { o[i] = pr[i] + keep * (hr[i] - pr[i]) + lambda * m[i] }
+                for i in 0..<rowFloats {
+                    let own = hr[i] - pr[i]
+                    o[i] = pr[i] + keep * own + lambda * (m[i] - own) * others
+                }
             }
             return
         }
@@ -85,7 +91,7 @@ public final class DetachAndRoll: ResidualHook {
 public enum ComplementSource: String, Sendable, Codable, CaseIterable {
     /// Row b−1's (the paper).
     case roll
-    /// The batch's mean at the same position.
+    /// The mean of the batch's other rows at the same position.
     case mean
 }
 
