@@ -21,6 +21,14 @@ public struct RestoreSummary: Sendable, Equatable {
 /// with other content are refused unless `overwrite`.
 public func restoreArchive(_ file: String, root: String, overwrite: Bool = false) throws -> RestoreSummary {
     let root = URL(fileURLWithPath: root).standardizedFileURL.path
+    // A missing or unreadable file is said as such, before anything (the store folder included) is made.
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
+        throw ArchiveError(description: "\(file) does not exist; give the path of an archive made by `pipeline archive FILE`; nothing was restored")
+    }
+    guard !isDirectory.boolValue, FileManager.default.isReadableFile(atPath: file) else {
+        throw ArchiveError(description: "\(file) is \(isDirectory.boolValue ? "a folder" : "not readable"), not an archive made by `pipeline archive FILE`; nothing was restored")
+    }
     let store = try Store(root: root + "/artifacts")
     let lock = try StoreLock(store: store, wait: true)
     defer { withExtendedLifetime(lock) {} }

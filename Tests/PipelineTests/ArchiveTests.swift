@@ -124,4 +124,18 @@ import Testing
             #expect(((try? FileManager.default.subpathsOfDirectory(atPath: target + "/artifacts/objects")) ?? []).filter { $0.hasSuffix(".zst") }.isEmpty)
         }
     }
+
+    /// A path that is not there, or a folder, is named as such (not "damaged or truncated"), and the
+    /// target is left as it was: not even an artifacts/ folder is made.
+    @Test func missingArchiveIsNamedAndNothingIsMade() throws {
+        let repo = try TestRepo("missing-archive")
+        defer { repo.remove() }
+        let target = repo.root + "/restore-target"
+        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+        #expect { try restoreArchive(repo.root + "/no-such.tar.zst", root: target) } throws: {
+            "\($0)".contains("no-such.tar.zst does not exist") && "\($0)".contains("nothing was restored")
+        }
+        #expect { try restoreArchive(target, root: target) } throws: { "\($0)".contains("is a folder") }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: target).isEmpty)
+    }
 }
